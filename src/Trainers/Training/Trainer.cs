@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using MLGradientInsight.Trainers.Data;
+using MLGradientInsight.Trainers.Losses;
+using MLGradientInsight.Trainers.Optimizers;
+
+namespace MLGradientInsight.Trainers.Training;
+
+/// <summary>
+/// Runs mini-batch training of a <see cref="Sequential"/> model and publishes every step to subscribers.
+/// </summary>
+/// <remarks>
+/// Per step: forward, loss, backward (gradients zeroed first), NaN/∞ check of loss and gradients,
+/// <see cref="OnGradientsComputed"/> hooks, optimizer update, NaN/∞ check of the weights,
+/// <see cref="OnStepCompleted"/> hooks, scheduler. Batch buffers are reused; after the first
+/// batch the loop itself allocates nothing per step. Same seed and one thread ⇒ bit-identical run.
+/// </remarks>
+public sealed class Trainer
+{
+    private readonly Sequential _model;
+    private readonly Loss _loss;
+    private readonly Optimizer _optimizer;
+    private readonly TrainerOptions _options;
+    private readonly int[] _groupOfParameter;
+    private readonly Tensor _batchFeatures = new(1);
+    private readonly Tensor _batchTargets = new(1);
+    private readonly object _gate = new();
+    private TrainingStepHandler[] _gradientHandlers = [];
+    private TrainingStepHandler[] _stepHandlers = [];
+    private Action<EpochSummary>[] _epochHandlers = [];
+    private long _step;
+
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="optimizer">The optimizer; its groups must cover the model's parameters.</param>
+    /// <param name="options">The settings, or null for defaults.</param>
+    /// <exception cref="ArgumentException">A model parameter is in no optimizer group.</exception>
+    public Trainer(Sequential model, Loss loss, Optimizer optimizer, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        _options = options ?? new TrainerOptions();
+        _options.Validate();
+        _model = model;
+        _loss = loss;
+        _optimizer = optimizer;
+        _groupOfParameter = new int[model.Parameters.Count];
+        for (int i = 0; i < model.Parameters.Count; i++)
+        {
+            Parameter p = model.Parameters[i];
+            int g = -1;
+            for (int j = 0; j < optimizer.Groups.Count && g < 0; j++)
+            {
+                if (optimizer.Groups[j].Parameters.Contains(p))
+                {
+                    g = j;
+                }
+            }
+
+            _groupOfParameter[i] = g >= 0 ? g : throw new ArgumentException($"Parameter '{p.Name}' is in no optimizer group.", nameof(optimizer));
+        }
+    }
+
+    /// <summary>Gets the model.</summary>
+    public Sequential Model => _model;
+
+    /// <summary>Gets the optimizer.</summary>
+    public Optimizer Optimizer => _optimizer;
+
+    /// <summary>Gets the settings.</summary>
+    public TrainerOptions Options => _options;
+
+    /// <summary>Gets the number of optimizer steps taken so far.</summary>
+    public long Step => _step;
+
+    /// <summary>Subscribes to every step after backward, before the optimizer update.</summary>
+    /// <param name="handler">The handler; it must not keep the spans past the call.</param>
+    /// <returns>Dispose to unsubscribe.</returns>
+    public IDisposable OnGradientsComputed(TrainingStepHandler handler) => Subscribe(ref _gradientHandlers, handler);
+
+    /// <summary>Subscribes to every step after the optimizer update.</summary>
+    /// <param name="handler">The handler.</param>
+    /// <returns>Dispose to unsubscribe.</returns>
+    public IDisposable OnStepCompleted(TrainingStepHandler handler) => Subscribe(ref _stepHandlers, handler);
+
+    /// <summary>Subscribes to the end of every epoch.</summary>
+    /// <param name="handler">The handler.</param>
+    /// <returns>Dispose to unsubscribe.</returns>
+    public IDisposable OnEpochCompleted(Action<EpochSummary> handler) => Subscribe(ref _epochHandlers, handler);
+
+    /// <summary>Trains for <see cref="TrainerOptions.Epochs"/> epochs.</summary>
+    /// <param name="train">The training set.</param>
+    /// <param name="validation">An optional validation set evaluated after every epoch.</param>
+    /// <param name="cancellationToken">Stops the run between steps.</param>
+    /// <returns>How the run ended and the per-epoch metrics. A NaN/∞ ends the run with <see cref="TrainingStatus.NonFinite"/> and a report of where it appeared.</returns>
+    public TrainingResult Fit(Dataset train, Dataset? validation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        CheckCompatible(train, nameof(train));
+        if (validation is not null)
+        {
+            CheckCompatible(validation, nameof(validation));
+        }
+
+        var epochs = new List<EpochSummary>();
+        int[] order = [.. Enumerable.Range(0, train.Count)];
+        var shuffler = new Random(_options.Seed);
+        int batch = _options.BatchSize;
+        IReadOnlyList<Parameter> parameters = _model.Parameters;
+        var clock = new Stopwatch();
+        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            _model.SetTraining(true);
+            if (_options.Shuffle)
+            {
+                shuffler.Shuffle(order);
+            }
+
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            var epochClock = Stopwatch.StartNew();
+            int batches = _options.DropLast ? train.Count / batch : (train.Count + batch - 1) / batch;
+            for (int b = 0; b < batches; b++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return new TrainingResult(TrainingStatus.Cancelled, epochs, _step, null);
+                }
+
+                clock.Restart();
+                int start = b * batch;
+                int size = Math.Min(batch, train.Count - start);
+                train.CopyBatch(order.AsSpan(start, size), _batchFeatures, _batchTargets);
+                _optimizer.ZeroGrad();
+                Tensor output = _model.Forward(_batchFeatures);
+                float loss = _loss.Forward(output, _batchTargets);
+                long step = _step + 1;
+                if (!float.IsFinite(loss))
+                {
+                    return Stop(epochs, new NonFiniteReport(step, epoch, b, "loss", null, -1, loss, 1));
+                }
+
+                if (_loss.IsClassification)
+                {
+                    correct += _loss.CountCorrect(output, _batchTargets);
+                }
+
+                _model.Backward(_loss.Backward());
+                if (FindNonFinite(parameters, gradients: true, step, epoch, b) is { } gradientReport)
+                {
+                    return Stop(epochs, gradientReport);
+                }
+
+                _step = step;
+                Publish(_gradientHandlers, new TrainingStepContext(step, epoch, b, size, loss, _optimizer, parameters, _groupOfParameter, clock.Elapsed.TotalMilliseconds));
+                _optimizer.Step();
+                if (FindNonFinite(parameters, gradients: false, step, epoch, b) is { } weightReport)
+                {
+                    return Stop(epochs, weightReport);
+                }
+
+                Publish(_stepHandlers, new TrainingStepContext(step, epoch, b, size, loss, _optimizer, parameters, _groupOfParameter, clock.Elapsed.TotalMilliseconds));
+                _options.Scheduler?.OnStep(_optimizer, step);
+                lossSum += (double)loss * size;
+                seen += size;
+            }
+
+            epochClock.Stop();
+            double trainLoss = lossSum / Math.Max(1, seen);
+            double trainAccuracy = _loss.IsClassification ? (double)correct / Math.Max(1, seen) : 0;
+            EvaluationResult? v = validation is null ? null : Evaluate(validation);
+            var summary = new EpochSummary(epoch, trainLoss, trainAccuracy, v?.Loss ?? double.NaN, v?.Accuracy ?? double.NaN, _step, epochClock.Elapsed.TotalSeconds);
+            epochs.Add(summary);
+            _options.Scheduler?.OnEpochEnd(_optimizer, epoch, (float)(v?.Loss ?? trainLoss));
+            foreach (Action<EpochSummary> h in Volatile.Read(ref _epochHandlers))
+            {
+                h(summary);
+            }
+        }
+
+        return new TrainingResult(TrainingStatus.Completed, epochs, _step, null);
+    }
+
+    /// <summary>Computes the mean loss and accuracy on a dataset in evaluation mode (the training mode is restored afterwards).</summary>
+    /// <param name="data">The dataset.</param>
+    /// <returns>The metrics.</returns>
+    public EvaluationResult Evaluate(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckCompatible(data, nameof(data));
+        bool wasTraining = _model.IsTraining;
+        _model.SetTraining(false);
+        try
+        {
+            var features = new Tensor(1);
+            var targets = new Tensor(1);
+            int batch = _options.EvaluationBatchSize;
+            int[] indices = new int[batch];
+            double lossSum = 0;
+            long correct = 0;
+            for (int start = 0; start < data.Count; start += batch)
+            {
+                int size = Math.Min(batch, data.Count - start);
+                for (int i = 0; i < size; i++)
+                {
+                    indices[i] = start + i;
+                }
+
+                data.CopyBatch(indices.AsSpan(0, size), features, targets);
+                Tensor output = _model.Forward(features);
+                lossSum += (double)_loss.Forward(output, targets) * size;
+                if (_loss.IsClassification)
+                {
+                    correct += _loss.CountCorrect(output, targets);
+                }
+            }
+
+            return new EvaluationResult(lossSum / data.Count, _loss.IsClassification ? (double)correct / data.Count : 0, data.Count);
+        }
+        finally
+        {
+            _model.SetTraining(wasTraining);
+        }
+    }
+
+    private void CheckCompatible(Dataset data, string paramName)
+    {
+        if (_loss.IsClassification != (data.ClassCount > 0))
+        {
+            throw new ArgumentException(
+                $"Dataset '{data.Name}' has {(data.ClassCount > 0 ? "class" : "regression")} targets but the loss {_loss.GetType().Name} expects {(_loss.IsClassification ? "class indices" : "regression values")}.",
+                paramName);
+        }
+    }
+
+    private static void Publish(TrainingStepHandler[] handlers, in TrainingStepContext context)
+    {
+        foreach (TrainingStepHandler h in handlers)
+        {
+            h(in context);
+        }
+    }
+
+    private TrainingResult Stop(List<EpochSummary> epochs, NonFiniteReport report) =>
+        new(TrainingStatus.NonFinite, epochs, _step, report);
+
+    private static NonFiniteReport? FindNonFinite(IReadOnlyList<Parameter> parameters, bool gradients, long step, int epoch, int batch)
+    {
+        foreach (Parameter p in parameters)
+        {
+            ReadOnlySpan<float> values = gradients ? p.Gradients : p.Weights;
+
+            // The sum is finite whenever every element is (barring overflow, which the scan below rules out).
+            if (float.IsFinite(TensorPrimitives.Sum(values)))
+            {
+                continue;
+            }
+
+            int first = -1, count = 0;
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!float.IsFinite(values[i]))
+                {
+                    count++;
+                    if (first < 0)
+                    {
+                        first = i;
+                    }
+                }
+            }
+
+            if (count > 0)
+            {
+                return new NonFiniteReport(step, epoch, batch, gradients ? "gradient" : "weights", p.Name, first, values[first], count);
+            }
+        }
+
+        return null;
+    }
+
+    private IDisposable Subscribe<T>(ref T[] handlers, T handler)
+        where T : Delegate
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_gate)
+        {
+            handlers = [.. handlers, handler];
+        }
+
+        return new Subscription<T>(this, handler);
+    }
+
+    private void Unsubscribe<T>(T handler)
+        where T : Delegate
+    {
+        lock (_gate)
+        {
+            if (handler is TrainingStepHandler s)
+            {
+                _gradientHandlers = [.. _gradientHandlers.Where(h => h != s)];
+                _stepHandlers = [.. _stepHandlers.Where(h => h != s)];
+            }
+            else if (handler is Action<EpochSummary> e)
+            {
+                _epochHandlers = [.. _epochHandlers.Where(h => h != e)];
+            }
+        }
+    }
+
+    private sealed class Subscription<T>(Trainer owner, T handler) : IDisposable
+        where T : Delegate
+    {
+        private Trainer? _owner = owner;
+
+        public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Unsubscribe(handler);
+    }
+}

@@ -1,0 +1,106 @@
+using MLGradientInsight.Trainers;
+using MLGradientInsight.Trainers.Data;
+using MLGradientInsight.Trainers.Layers;
+using MLGradientInsight.Trainers.Losses;
+using MLGradientInsight.Trainers.Optimizers;
+using MLGradientInsight.Trainers.Training;
+
+namespace MLGradientInsight.Trainers.Tests.Training;
+
+[TestClass]
+public sealed class TrainerTest
+{
+    private static Dataset TwoBlobs(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new Tensor(n, 2);
+        var y = new Tensor(n);
+        for (int i = 0; i < n; i++)
+        {
+            int c = i % 2;
+            x[i, 0] = (float)((c == 0 ? -1 : 1) + (rng.NextDouble() - 0.5));
+            x[i, 1] = (float)((c == 0 ? 1 : -1) + (rng.NextDouble() - 0.5));
+            y.Span[i] = c;
+        }
+
+        return new Dataset("blobs", x, y, 2);
+    }
+
+    private static Sequential SmallNet(int seed)
+    {
+        var rng = new Random(seed);
+        return new Sequential("net", new Linear("fc1", 2, 8, rng), new Tanh("act1"), new Linear("fc2", 8, 2, rng));
+    }
+
+    [TestMethod]
+    public void Fit_OnSeparableBlobs_LossFallsAndAccuracyRises()
+    {
+        Sequential model = SmallNet(1);
+        var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.1f), new TrainerOptions { Epochs = 5, BatchSize = 16 });
+        Dataset data = TwoBlobs(256, 2);
+        double before = trainer.Evaluate(data).Loss;
+        TrainingResult result = trainer.Fit(data);
+        EvaluationResult after = trainer.Evaluate(data);
+        Assert.AreEqual(TrainingStatus.Completed, result.Status);
+        Assert.IsLessThan(before * 0.5, after.Loss);
+        Assert.IsGreaterThan(0.95, after.Accuracy);
+        Assert.AreEqual(5 * 16, result.Steps);
+    }
+
+    [TestMethod]
+    public void Hooks_SeeEveryStepInOrder_AndUnsubscribeStops()
+    {
+        Sequential model = SmallNet(3);
+        var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.1f), new TrainerOptions { Epochs = 1, BatchSize = 32 });
+        var seen = new List<(long Step, string Phase, float W0, float G0)>();
+        IDisposable a = trainer.OnGradientsComputed((in TrainingStepContext c) => seen.Add((c.Step, "grad", c.Weights(0)[0], c.Gradients(0)[0])));
+        IDisposable b = trainer.OnStepCompleted((in TrainingStepContext c) => seen.Add((c.Step, "done", c.Weights(0)[0], c.Gradients(0)[0])));
+        trainer.Fit(TwoBlobs(64, 4));
+        Assert.HasCount(4, seen);
+        Assert.AreEqual((1L, "grad"), (seen[0].Step, seen[0].Phase));
+        Assert.AreEqual((1L, "done"), (seen[1].Step, seen[1].Phase));
+        Assert.AreEqual(seen[0].W0 - (0.1f * seen[0].G0), seen[1].W0, 1e-6f, "the after-update hook sees θ − η·g");
+        a.Dispose();
+        b.Dispose();
+        trainer.Fit(TwoBlobs(64, 4));
+        Assert.HasCount(4, seen);
+    }
+
+    [TestMethod]
+    public void Fit_WithExplodingLearningRate_StopsWithReportNamingWhere()
+    {
+        Sequential model = SmallNet(5);
+        var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 1e38f), new TrainerOptions { Epochs = 3, BatchSize = 8 });
+        TrainingResult result = trainer.Fit(TwoBlobs(64, 6));
+        Assert.AreEqual(TrainingStatus.NonFinite, result.Status);
+        Assert.IsNotNull(result.NonFinite);
+        Assert.IsTrue(result.NonFinite.Where is "loss" or "gradient" or "weights");
+        Assert.IsLessThan(3 * 8, result.Steps);
+    }
+
+    [TestMethod]
+    public void Fit_WithNaNFeature_StopsAtTheLossOfThatBatch()
+    {
+        Sequential model = SmallNet(5);
+        Dataset data = TwoBlobs(16, 6);
+        data.Features[3, 1] = float.NaN;
+        var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.1f), new TrainerOptions { Epochs = 1, BatchSize = 4, Shuffle = false });
+        TrainingResult result = trainer.Fit(data);
+        Assert.AreEqual(TrainingStatus.NonFinite, result.Status);
+        Assert.AreEqual(new NonFiniteReport(1, 1, 0, "loss", null, -1, float.NaN, 1), result.NonFinite);
+        Assert.AreEqual(0, result.Steps);
+    }
+
+    [TestMethod]
+    public void Fit_SameSeed_IsBitIdentical()
+    {
+        float[] Run()
+        {
+            Sequential model = SmallNet(7);
+            new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.05f), new TrainerOptions { Epochs = 2, BatchSize = 10, Seed = 9 }).Fit(TwoBlobs(100, 8));
+            return [.. model.Parameters.SelectMany(p => p.Weights.ToArray())];
+        }
+
+        CollectionAssert.AreEqual(Run(), Run());
+    }
+}
