@@ -18,15 +18,16 @@ internal static class DatasetSpec
             case "fashion-mnist":
             case "fashion_mnist":
             case "fashionmnist":
-                if (!FashionMnist.IsInstalled())
+                string directory = settings.DataDirectory ?? FashionMnist.DefaultDirectory;
+                if (!FashionMnist.IsInstalled(directory))
                 {
                     throw new CliException(
-                        $"Fashion-MNIST is not installed (looked in {FashionMnist.DefaultDirectory}). Install it with: sudo apt-get install dataset-fashion-mnist",
+                        $"Fashion-MNIST is not installed (looked for the IDX files in {directory}). Install it with: sudo apt-get install dataset-fashion-mnist — or train on built-in data: --dataset curve.",
                         MlgiApp.DataError);
                 }
 
                 bool pad = ModelSpec.Resolve(settings) == "lenet5";
-                return FashionMnist.Load(padTo32: pad, limit: settings.Limit);
+                return FashionMnist.Load(directory, padTo32: pad, limit: settings.Limit);
             case "curve":
                 return SyntheticTasks.Curve(synthetic, settings.Seed).Split(HeldOutFraction, settings.Seed);
             case "spirals":

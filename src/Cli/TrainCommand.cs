@@ -35,6 +35,7 @@ internal static class TrainCommand
         var track = new Option<bool>("--track") { Description = "Track gradient activity (000) and record the run in the store." };
         var store = new Option<string>("--store") { Description = "Run store file (SQLite).", DefaultValueFactory = _ => "runs.db" };
         var name = new Option<string?>("--name") { Description = "A name for the recorded run." };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory of the Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)." };
         PositiveOption(epochs);
         PositiveOption(batch);
         PositiveOption(threads);
@@ -65,7 +66,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a model on a dataset, optionally tracking gradient activity.")
         {
-            model, dataset, optimizer, lr, momentum, weightDecay, schedule, slow, activation, epochs, batch, seed, limit, threads, save, track, store, name,
+            model, dataset, optimizer, lr, momentum, weightDecay, schedule, slow, activation, epochs, batch, seed, limit, threads, save, track, store, name, dataDirectory,
         };
         command.SetAction(pr => MlgiApp.Guard(console, () => Run(
             new TrainSettings
@@ -88,6 +89,7 @@ internal static class TrainCommand
                 Track = pr.GetValue(track),
                 Store = pr.GetValue(store)!,
                 RunName = pr.GetValue(name),
+                DataDirectory = pr.GetValue(dataDirectory),
             },
             console)));
         return command;

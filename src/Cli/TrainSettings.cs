@@ -38,4 +38,6 @@ internal sealed record TrainSettings
     public string Store { get; init; } = "runs.db";
 
     public string? RunName { get; init; }
+
+    public string? DataDirectory { get; init; }
 }
