@@ -27,13 +27,13 @@ public class DataFormatException : FormatException
     public string? Position { get; }
 
     /// <summary>Gets the byte offset of the problem, when the position is a byte offset.</summary>
-    public long? ByteOffset { get; private init; }
+    public long? ByteOffset { get; protected init; }
 
     /// <summary>Gets the 1-based line of the problem, when the position is a line.</summary>
-    public int? Line { get; private init; }
+    public int? Line { get; protected init; }
 
     /// <summary>Gets the 1-based column of the problem, when the position is a line and column.</summary>
-    public int? Column { get; private init; }
+    public int? Column { get; protected init; }
 
     /// <summary>Creates an exception at a byte offset; the message is prefixed with the file and offset.</summary>
     /// <param name="filePath">The file.</param>
