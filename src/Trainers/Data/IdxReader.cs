@@ -167,19 +167,27 @@ public static class IdxReader
             dims[0] = max;
         }
 
-        if (total > Array.MaxLength)
+        long dataOffset = 4 + (4L * rank);
+        long available = gzip ? long.MaxValue : file.Length - dataOffset;
+        if (total > Array.MaxLength || total > available)
         {
-            throw DataFormatException.AtByte(path, 4, $"the data holds {total} bytes, more than one array can hold; pass a smaller limit.");
+            string problem = total > available ? "the file is truncated" : "the header is implausible";
+            throw DataFormatException.AtByte(path, Math.Min(dataOffset + available, file.Length),
+                $"{problem}: the header announces {Tensor.FormatShape(dims)} = {total} bytes of data from byte {dataOffset} "
+                + $"but {(total > available ? "only " + available.ToString(CultureInfo.InvariantCulture) + " are available" : "that is more than one array can hold")}. "
+                + "The file is corrupt or cut short; download or install it again.");
         }
 
-        long dataOffset = 4 + (4L * rank);
-        byte[] data = GC.AllocateUninitializedArray<byte>((int)total);
-        int read = ReadFully(stream, path, data, dataOffset, gzip);
-        if (read < data.Length)
+        // A gzip file's size is unknown until it is decompressed: start with a generous guess
+        // (every real IDX file fits at once) so that a corrupt header cannot trigger a huge allocation.
+        int capacity = gzip ? (int)Math.Min(total, (16 * file.Length) + (1 << 20)) : (int)total;
+        byte[] data = GC.AllocateUninitializedArray<byte>(capacity);
+        int read = ReadFully(stream, path, ref data, (int)total, dataOffset, gzip);
+        if (read < total)
         {
             throw DataFormatException.AtByte(path, dataOffset + read,
                 $"the file is truncated: the header announces {Tensor.FormatShape(dims)} = {total} bytes of data from byte {dataOffset}{where} "
-                + $"but only {read} are available. Download or install the file again.");
+                + $"but only {read} are available{(gzip ? " (the compressed stream ends early)" : string.Empty)}. Download or install the file again.");
         }
 
         return (dims, data, declaredCount);
@@ -204,28 +212,33 @@ public static class IdxReader
         }
     }
 
-    private static int ReadFully(Stream stream, string path, byte[] destination, long offset, bool gzip)
+    private static int ReadFully(Stream stream, string path, ref byte[] destination, int total, long offset, bool gzip)
     {
-        int total = 0;
+        int read = 0;
         try
         {
-            while (total < destination.Length)
+            while (read < total)
             {
-                int n = stream.Read(destination, total, destination.Length - total);
+                if (read == destination.Length)
+                {
+                    Array.Resize(ref destination, (int)Math.Min(total, 2L * destination.Length));
+                }
+
+                int n = stream.Read(destination, read, destination.Length - read);
                 if (n == 0)
                 {
                     break;
                 }
 
-                total += n;
+                read += n;
             }
         }
         catch (InvalidDataException e)
         {
-            throw DataFormatException.AtByte(path, offset + total,
-                $"the {(gzip ? "gzip" : "IDX")} stream is corrupt after {total.ToString(CultureInfo.InvariantCulture)} data bytes ({e.Message}). Download or install the file again.", e);
+            throw DataFormatException.AtByte(path, offset + read,
+                $"the {(gzip ? "gzip" : "IDX")} stream is corrupt after {read.ToString(CultureInfo.InvariantCulture)} data bytes ({e.Message}). Download or install the file again.", e);
         }
 
-        return total;
+        return read;
     }
 }
