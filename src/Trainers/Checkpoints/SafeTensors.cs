@@ -113,7 +113,11 @@ public static class SafeTensors
         }
         catch
         {
-            File.Delete(temp);
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+
             throw;
         }
     }

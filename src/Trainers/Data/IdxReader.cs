@@ -64,6 +64,12 @@ public static class IdxReader
         (int[] dims, byte[] pixels, int imageCount) = Read(imagesPath, ImagesMagic, "images (count, rows, columns)", limit);
         (_, byte[] labels, int labelCount) = Read(labelsPath, LabelsMagic, "labels (count)", limit);
         CheckLabels(labelsPath, labels, labelCount, imagesPath, imageCount, classCount);
+        if (dims[0] == 0 || dims[1] == 0 || dims[2] == 0)
+        {
+            throw DataFormatException.AtByte(imagesPath, 4,
+                $"the image file holds no pixels (shape {Tensor.FormatShape(dims)}); a dataset needs at least one non-empty image.");
+        }
+
         var features = new Tensor(dims[0], 1, dims[1], dims[2]);
         ToUnitFloats(pixels, features.Span);
         var targets = new Tensor(labels.Length);
@@ -147,7 +153,7 @@ public static class IdxReader
 
         int rank = magic & 0xFF;
         int[] dims = new int[rank];
-        long total = 1;
+        Int128 total = 1; // at most three factors below 2³¹: cannot overflow
         for (int d = 0; d < rank; d++)
         {
             long offset = 4 + (4 * d);
@@ -180,7 +186,7 @@ public static class IdxReader
 
         // A gzip file's size is unknown until it is decompressed: start with a generous guess
         // (every real IDX file fits at once) so that a corrupt header cannot trigger a huge allocation.
-        int capacity = gzip ? (int)Math.Min(total, (16 * file.Length) + (1 << 20)) : (int)total;
+        int capacity = gzip ? (int)Int128.Min(total, (16 * file.Length) + (1 << 20)) : (int)total;
         byte[] data = GC.AllocateUninitializedArray<byte>(capacity);
         int read = ReadFully(stream, path, ref data, (int)total, dataOffset, gzip);
         if (read < total)

@@ -112,6 +112,7 @@ public sealed class IdxReaderTest
         CorruptGzip,
         NegativeDimension,
         ImplausibleRawHeader,
+        HugeDimensions,
     }
 
     [TestMethod]
@@ -122,6 +123,7 @@ public sealed class IdxReaderTest
     [DataRow(BadIdx.TruncatedData, "truncated", "[3, 4, 4] = 48 bytes of data from byte 16 but only 40 are available", 56L)]
     [DataRow(BadIdx.TruncatedGzip, "truncated", "of the decompressed data but only", null)]
     [DataRow(BadIdx.CorruptGzip, "gzip stream is corrupt", "", null)]
+    [DataRow(BadIdx.HugeDimensions, "truncated", "= 9903520300447984150353281023 bytes of data", 16L)]
     [DataRow(BadIdx.ImplausibleRawHeader, "truncated", "[100000, 28, 28] = 78400000 bytes of data from byte 16 but only 48 are available", 64L)]
     [DataRow(BadIdx.NegativeDimension, "dimension 1 is -4", "non-negative", 8L)]
     public void ReadImages_BadFile_ThrowsDataFormatExceptionNamingFileAndPosition(BadIdx kind, string expected1, string expected2, long? offset)
@@ -163,6 +165,9 @@ public sealed class IdxReaderTest
                 break;
             }
 
+            case BadIdx.HugeDimensions:
+                dir.Write("bad-images", Idx(IdxReader.ImagesMagic, [int.MaxValue, int.MaxValue, int.MaxValue], []));
+                break;
             case BadIdx.ImplausibleRawHeader:
                 dir.Write("bad-images", Idx(IdxReader.ImagesMagic, [100000, 28, 28], Pixels(3, 4, 4, 3)));
                 break;
