@@ -63,8 +63,10 @@ public sealed class Adagrad : Optimizer
     {
         StepCount++;
         int index = 0;
-        foreach (ParameterGroup g in Groups)
+        IReadOnlyList<ParameterGroup> groups = Groups;
+        for (int gi = 0; gi < groups.Count; gi++)
         {
+            ParameterGroup g = groups[gi];
             IReadOnlyList<Parameter> parameters = g.Parameters;
             for (int i = 0; i < parameters.Count; i++, index++)
             {

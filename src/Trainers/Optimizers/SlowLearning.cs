@@ -68,8 +68,10 @@ public sealed class SlowLearning : Optimizer
     {
         StepCount++;
         int index = 0;
-        foreach (ParameterGroup g in Groups)
+        IReadOnlyList<ParameterGroup> groups = Groups;
+        for (int gi = 0; gi < groups.Count; gi++)
         {
+            ParameterGroup g = groups[gi];
             IReadOnlyList<Parameter> parameters = g.Parameters;
             for (int i = 0; i < parameters.Count; i++, index++)
             {
@@ -82,8 +84,9 @@ public sealed class SlowLearning : Optimizer
         _inner.Step();
         float share = 1f / _steps;
         index = 0;
-        foreach (ParameterGroup g in Groups)
+        for (int gi = 0; gi < groups.Count; gi++)
         {
+            ParameterGroup g = groups[gi];
             IReadOnlyList<Parameter> parameters = g.Parameters;
             for (int i = 0; i < parameters.Count; i++, index++)
             {
@@ -117,8 +120,10 @@ public sealed class SlowLearning : Optimizer
     public void Flush()
     {
         int index = 0;
-        foreach (ParameterGroup g in Groups)
+        IReadOnlyList<ParameterGroup> groups = Groups;
+        for (int gi = 0; gi < groups.Count; gi++)
         {
+            ParameterGroup g = groups[gi];
             IReadOnlyList<Parameter> parameters = g.Parameters;
             for (int i = 0; i < parameters.Count; i++, index++)
             {
