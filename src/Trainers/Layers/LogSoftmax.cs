@@ -55,7 +55,9 @@ public sealed class LogSoftmax : Module
                 sum += Math.Exp(row[c] - max);
             }
 
-            TensorPrimitives.Subtract(row, max + (float)Math.Log(sum), dst);
+            // (x − m) − log Σ: subtracting m first keeps full precision when |m| is large.
+            TensorPrimitives.Subtract(row, max, dst);
+            TensorPrimitives.Subtract(dst, (float)Math.Log(sum), dst);
         }
 
         return _output;
