@@ -182,7 +182,8 @@ internal static class ActivityKernel
                 }
                 else if (root == 0)
                 {
-                    d = Vector512.Exp(Vector512.Log(d) * inverseP);
+                    // 1^(1/p) = 1 exactly (the approximate Exp/Log would not keep the 'frozen' signature dI = 1 exact).
+                    d = Vector512.ConditionalSelect(Vector512.Equals(d, one), one, Vector512.Exp(Vector512.Log(d) * inverseP));
                 }
 
                 sumActivity += d & included;
@@ -243,7 +244,8 @@ internal static class ActivityKernel
                 }
                 else if (root == 0)
                 {
-                    d = Vector256.Exp(Vector256.Log(d) * inverseP);
+                    // 1^(1/p) = 1 exactly (the approximate Exp/Log would not keep the 'frozen' signature dI = 1 exact).
+                    d = Vector256.ConditionalSelect(Vector256.Equals(d, one), one, Vector256.Exp(Vector256.Log(d) * inverseP));
                 }
 
                 sumActivity += d & included;

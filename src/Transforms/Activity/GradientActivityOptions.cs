@@ -4,7 +4,7 @@ namespace MLGradientInsight.Transforms.Activity;
 /// Settings of a <see cref="GradientActivityTracker"/> (000 §3). All defaults live here; see
 /// <c>docs/activity-defaults.md</c> for the experiments behind them.
 /// </summary>
-public sealed class GradientActivityOptions
+public sealed record GradientActivityOptions
 {
     /// <summary>The default of <see cref="Smoothing"/>.</summary>
     public const float DefaultSmoothing = 0.1f;
@@ -13,7 +13,7 @@ public sealed class GradientActivityOptions
     public const int DefaultWarmupSteps = 10;
 
     /// <summary>The default of <see cref="AbsoluteThreshold"/>.</summary>
-    public const float DefaultAbsoluteThreshold = 1e-12f;
+    public const float DefaultAbsoluteThreshold = 1e-20f;
 
     /// <summary>The default of <see cref="RelativeThreshold"/>.</summary>
     public const float DefaultRelativeThreshold = 0.01f;
@@ -76,7 +76,7 @@ public sealed class GradientActivityOptions
 
     /// <summary>
     /// Gets the maximum number of threads used for large layers (1 = single-threaded; results do not depend on it).
-    /// Layers with at least 2 × 65,536 grouped values are split into fixed chunks processed in parallel.
+    /// Layers with more than 65,536 values are split into fixed chunks of 65,536 processed in parallel.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 

@@ -24,7 +24,7 @@ namespace MLGradientInsight.Transforms.Activity;
 /// leave M and g_prev of that element untouched, so one bad step does not poison the state. At step 1 a non-finite value
 /// stores g_prev = 0; during warm-up it adds no change to M's sum (M is still divided by W).</para>
 /// <para>After construction a step allocates nothing, except the thread-pool bookkeeping of the parallel path for
-/// layers of ≥ 131,072 values when <see cref="GradientActivityOptions.MaxDegreeOfParallelism"/> &gt; 1, and the records
+/// layers of more than 65,536 values when <see cref="GradientActivityOptions.MaxDegreeOfParallelism"/> &gt; 1, and the records
 /// handed to a sink. Not thread-safe: call it from one thread.</para>
 /// </remarks>
 public sealed unsafe class GradientActivityTracker
@@ -545,7 +545,7 @@ public sealed unsafe class GradientActivityTracker
             Array.Fill(layer.UnitActivity, double.NaN);
         }
 
-        if (largest >= 2 * Chunk)
+        if (largest > Chunk)
         {
             int chunks = (largest + Chunk - 1) / Chunk;
             if (_chunkSums is null || _chunkSums.Length < chunks)
