@@ -81,6 +81,25 @@ internal static class AwkwardRecords
         return records;
     }
 
+    /// <summary>
+    /// The value the store gives back: SQLite writes integral REAL values as integers, so −0 reads back as +0
+    /// (documented in docs/store-schema.md); every other value, NaN and ±Infinity included, is kept exactly.
+    /// </summary>
+    public static double AsStored(double value) => value == 0 ? 0.0 : value;
+
+    /// <summary>The record the store gives back for <paramref name="record"/> (see <see cref="AsStored(double)"/>).</summary>
+    public static ActivityRecord AsStored(ActivityRecord record) => record with
+    {
+        Activity = AsStored(record.Activity),
+        MeanChange = AsStored(record.MeanChange),
+        ExcludedFraction = AsStored(record.ExcludedFraction),
+        GradientNorm = AsStored(record.GradientNorm),
+        WeightNorm = AsStored(record.WeightNorm),
+        UpdateNorm = AsStored(record.UpdateNorm),
+        Loss = AsStored(record.Loss),
+        LearningRate = AsStored(record.LearningRate),
+    };
+
     private static double FromBits(long bits)
     {
         double value = BitConverter.Int64BitsToDouble(bits);
