@@ -32,6 +32,7 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
     private SqliteCommand? _heartbeat;
     private volatile Exception? _fault;
     private volatile bool _finished;
+    private volatile bool _closing;
     private long _batchNumber;
     private long _totalRows;
     private long _lastStep;
@@ -171,7 +172,7 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Enqueue(new PendingWrite(PendingKind.Flush, null) { Flushed = done });
-        return done.Task;
+        return WaitFlushedAsync(done.Task);
     }
 
     /// <summary>Commits everything queued and marks the run <c>completed</c>. Later calls do nothing.</summary>
@@ -196,9 +197,23 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
     /// <returns>A task that completes when the writer is closed.</returns>
     public async ValueTask DisposeAsync()
     {
+        _closing = true;
         _channel.Writer.TryComplete();
         await _consumer.ConfigureAwait(false);
         Dispose();
+    }
+
+    private async Task WaitFlushedAsync(Task flushed)
+    {
+        try
+        {
+            await flushed.ConfigureAwait(false);
+        }
+        catch (Exception) when (_fault is not null)
+        {
+            ThrowIfClosed();
+            throw;
+        }
     }
 
     private void Enqueue(in PendingWrite item)
@@ -230,7 +245,7 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
                 fault);
         }
 
-        if (_finished || _channel.Reader.Completion.IsCompleted)
+        if (_closing || _finished || _channel.Reader.Completion.IsCompleted)
         {
             throw new InvalidOperationException($"Run '{RunId}' is finished; nothing more can be written to it. Start a new run with RunStore.StartRun.");
         }
@@ -245,6 +260,7 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
                 return;
             }
 
+            _closing = true;
             _channel.Writer.TryComplete();
             try
             {

@@ -23,7 +23,7 @@ public sealed class RunWriterOptions
 
     /// <summary>
     /// Gets a callback invoked on the writer's background thread after each committed batch, or null.
-    /// It must be quick and must not call the writer.
+    /// It must be quick and must not call the writer; an exception it throws stops the writer like a write error.
     /// </summary>
     public Action<CommittedBatch>? BatchCommitted { get; init; }
 

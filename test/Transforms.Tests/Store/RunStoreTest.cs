@@ -416,4 +416,27 @@ public sealed class RunStoreTest
         Assert.AreEqual(reopened.HeartbeatUtc, reopened.EndedUtc, "The end time is the last heartbeat.");
         writer.Complete();
     }
+
+    [TestMethod]
+    public void A_failure_on_the_writer_thread_surfaces_on_the_next_write_and_on_Complete()
+    {
+        using var folder = new TempFolder();
+        RunStore store = RunStore.Open(folder.File("runs.db"));
+        var options = new RunWriterOptions { BatchCommitted = _ => throw new IOException("disk full (simulated)") };
+        RunWriter writer = store.StartRun("faulty", options: options);
+        writer.WriteStep(1, 1, 1, 0.1, 1);
+
+        InvalidOperationException flush = Assert.ThrowsExactly<InvalidOperationException>(writer.Flush);
+        InvalidOperationException write = Assert.ThrowsExactly<InvalidOperationException>(() => writer.WriteStep(2, 1, 1, 0.1, 1));
+        InvalidOperationException complete = Assert.ThrowsExactly<InvalidOperationException>(writer.Complete);
+        writer.Dispose();
+
+        Assert.Contains("disk full (simulated)", write.Message);
+        Assert.Contains(writer.RunId, complete.Message);
+        Assert.IsInstanceOfType<IOException>(complete.InnerException);
+        Assert.IsNotNull(flush);
+        RunInfo run = store.GetRun(writer.RunId);
+        Assert.AreEqual(RunStatus.Failed, run.Status);
+        Assert.Contains("disk full (simulated)", run.Message!);
+    }
 }
