@@ -1,0 +1,67 @@
+namespace MLGradientInsight.Transforms.Store;
+
+/// <summary>The DDL of the run store (documented for SQL users in docs/store-schema.md).</summary>
+internal static class RunStoreSchema
+{
+    /// <summary>The value of <c>PRAGMA application_id</c> in a run store: ASCII "MLGI".</summary>
+    public const int ApplicationId = 0x4D4C4749;
+
+    /// <summary>Creates every table and index of schema version 1.</summary>
+    public const string CreateVersion1 = """
+        CREATE TABLE schema_info (
+            version      INTEGER NOT NULL,
+            created_utc  TEXT    NOT NULL,
+            application  TEXT    NOT NULL
+        );
+        CREATE TABLE runs (
+            id            TEXT PRIMARY KEY,
+            name          TEXT NOT NULL,
+            started_utc   TEXT NOT NULL,
+            ended_utc     TEXT,
+            heartbeat_utc TEXT,
+            status        TEXT NOT NULL CHECK (status IN ('running', 'completed', 'interrupted', 'failed')),
+            message       TEXT,
+            config_json   TEXT NOT NULL DEFAULT '{}',
+            model_summary TEXT NOT NULL DEFAULT '',
+            writer_pid    INTEGER,
+            writer_host   TEXT,
+            writer_start  TEXT
+        );
+        CREATE TABLE steps (
+            run_id        TEXT    NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            step          INTEGER NOT NULL,
+            epoch         INTEGER NOT NULL,
+            loss          REAL,
+            learning_rate REAL,
+            step_ms       REAL,
+            PRIMARY KEY (run_id, step)
+        );
+        CREATE TABLE activity (
+            run_id            TEXT    NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            step              INTEGER NOT NULL,
+            epoch             INTEGER NOT NULL,
+            layer             TEXT    NOT NULL,
+            activity          REAL,
+            mean_change       REAL,
+            excluded_fraction REAL,
+            non_finite_count  INTEGER NOT NULL DEFAULT 0,
+            grad_norm         REAL,
+            weight_norm       REAL,
+            update_norm       REAL,
+            loss              REAL,
+            learning_rate     REAL,
+            PRIMARY KEY (run_id, step, layer)
+        );
+        CREATE INDEX activity_by_layer ON activity (run_id, layer, step);
+        CREATE TABLE epochs (
+            run_id         TEXT    NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            epoch          INTEGER NOT NULL,
+            train_loss     REAL,
+            train_accuracy REAL,
+            val_loss       REAL,
+            val_accuracy   REAL,
+            PRIMARY KEY (run_id, epoch)
+        );
+        CREATE INDEX runs_by_start ON runs (started_utc);
+        """;
+}
