@@ -53,7 +53,7 @@ internal static class DatasetSpec
                 throw new CliException($"CSV file '{path}' does not exist. Give --dataset csv:PATH[:LABEL_COLUMN] with an existing file.", MlgiApp.DataError);
             }
 
-            Dataset all = CsvDataset.Load(path, label);
+            Dataset all = CsvDatasetReader.Read(path, new CsvReaderOptions { LabelColumn = label }).Dataset;
             if (settings.Limit is int limit && limit < all.Count)
             {
                 all = all.Subset([.. Enumerable.Range(0, limit)], all.Name);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using MLGradientInsight.Trainers;
+using MLGradientInsight.Trainers.Checkpoints;
 using MLGradientInsight.Trainers.Data;
 using MLGradientInsight.Trainers.Losses;
 using MLGradientInsight.Trainers.Optimizers;
@@ -111,12 +112,16 @@ internal static class TrainCommand
         });
 
         using TrackingSession? tracking = settings.Track ? TrackingSession.Start(settings, trainer, train, console) : null;
-        console.MarkupLine($"[grey]model[/] {Markup.Escape(ModelSpec.Describe(settings, train))}  [grey]parameters[/] {model.ParameterCount:N0}  [grey]data[/] {train.Count:N0} train / {test.Count:N0} test  [grey]optimizer[/] {Markup.Escape(OptimizerFactory.Describe(settings))}  [grey]kernels[/] {Markup.Escape(EngineSettings.Describe())}");
+        console.MarkupLine($"[grey]model[/] {Markup.Escape(ModelSpec.Describe(settings, train))}  [grey]parameters[/] {model.ParameterCount:N0}  [grey]data[/] {train.Count:N0} train / {test.Count:N0} test  [grey]optimizer[/] {Markup.Escape(OptimizerFactory.Describe(settings))}  [grey]kernels[/] {Markup.Escape(EngineSettings.GemmBackend)}");
 
         TrainingResult result = RunWithProgress(trainer, train, test, tracking, console);
         foreach (EpochSummary e in result.Epochs)
         {
-            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e.Epoch}: train loss {e.TrainLoss:F4}" + (train.ClassCount > 0 ? $" acc {e.TrainAccuracy:P2}" : "") + $"  test loss {e.ValidationLoss:F4}" + (train.ClassCount > 0 ? $" acc {e.ValidationAccuracy:P2}" : "") + $"  ({e.Seconds:F1} s, {(e.Seconds > 0 ? (e.Steps - (e.Epoch > 1 ? result.Epochs[e.Epoch - 2].Steps : 0)) / e.Seconds : 0):F0} steps/s)"));
+            long previous = e.Epoch > 1 ? result.Epochs[e.Epoch - 2].Steps : 0;
+            string accuracy = train.ClassCount > 0 ? FormattableString.Invariant($" acc {e.TrainAccuracy:P2}") : "";
+            string testAccuracy = train.ClassCount > 0 ? FormattableString.Invariant($" acc {e.ValidationAccuracy:P2}") : "";
+            double rate = e.Seconds > 0 ? (e.Steps - previous) / e.Seconds : 0;
+            console.WriteLine(FormattableString.Invariant($"epoch {e.Epoch}: train loss {e.TrainLoss:F4}{accuracy}  test loss {e.ValidationLoss:F4}{testAccuracy}  ({e.Seconds:F1} s, {rate:F0} steps/s)"));
         }
 
         if (result.Status == TrainingStatus.NonFinite)
@@ -175,7 +180,7 @@ internal static class TrainCommand
                         task.Value = c.Step;
                     }
                 });
-                using IDisposable epochSub = trainer.OnEpochCompleted(e => task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"epoch {e.Epoch} done: loss {e.TrainLoss:F4}" + (train.ClassCount > 0 ? $" test acc {e.ValidationAccuracy:P2}" : ""))));
+                using IDisposable epochSub = trainer.OnEpochCompleted(e => task.Description = Markup.Escape(FormattableString.Invariant($"epoch {e.Epoch} done: loss {e.TrainLoss:F4}") + (train.ClassCount > 0 ? FormattableString.Invariant($" test acc {e.ValidationAccuracy:P2}") : "")));
                 result = trainer.Fit(train, test);
                 task.Value = task.MaxValue;
             });
