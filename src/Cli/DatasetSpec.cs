@@ -27,7 +27,8 @@ internal static class DatasetSpec
                 }
 
                 bool pad = ModelSpec.Resolve(settings) == "lenet5";
-                return FashionMnist.Load(directory, padTo32: pad, limit: settings.Limit);
+                (Dataset train, Dataset test) = FashionMnist.Load(directory, padTo32: pad);
+                return (settings.Limit is int n && n < train.Count ? train.Subset([.. Enumerable.Range(0, n)], train.Name) : train, test);
             case "curve":
                 return SyntheticTasks.Curve(synthetic, settings.Seed).Split(HeldOutFraction, settings.Seed);
             case "spirals":

@@ -11,7 +11,7 @@ internal static class OptimizerFactory
 
     public static Optimizer Create(TrainSettings s, Sequential model)
     {
-        IReadOnlyList<ParameterGroup> groups = ParameterGroup.PerLayer(model.Parameters, s.LearningRate, s.Optimizer == "adamw" ? 0f : s.WeightDecay);
+        IReadOnlyList<ParameterGroup> groups = ParameterGroup.PerLayer(model.Parameters, s.LearningRate, s.WeightDecay);
         Optimizer optimizer = s.Optimizer switch
         {
             "sgd" => new Sgd(groups, new SgdOptions { LearningRate = s.LearningRate, Momentum = s.Momentum ?? 0f, WeightDecay = s.WeightDecay }),

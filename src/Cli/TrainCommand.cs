@@ -22,7 +22,7 @@ internal static class TrainCommand
         optimizer.AcceptOnlyFromAmong(OptimizerFactory.Names);
         var lr = new Option<float>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => 0.01f };
         var momentum = new Option<float?>("--momentum") { Description = "Momentum (sgd, nesterov, rmsprop, lars); 'sgd' with --momentum is momentum SGD." };
-        var weightDecay = new Option<float>("--weight-decay") { Description = "L2 weight decay (decoupled for adamw).", DefaultValueFactory = _ => 0f };
+        var weightDecay = new Option<float?>("--weight-decay") { Description = "L2 weight decay (decoupled for adamw; default 0, or 0.01 for adamw as in PyTorch)." };
         var schedule = new Option<string>("--schedule") { Description = "constant | step:EPOCHS:GAMMA | exp:GAMMA | cosine[:ETA_MIN] | plateau[:PATIENCE:FACTOR]", DefaultValueFactory = _ => "constant" };
         var slow = new Option<int>("--slow-learning") { Description = "Apply each update gradually over K steps (001's slow-learning descent); 1 = off.", DefaultValueFactory = _ => 1 };
         var activation = new Option<string>("--activation") { Description = "Hidden activation of mlp models.", DefaultValueFactory = _ => "relu" };
@@ -51,8 +51,7 @@ internal static class TrainCommand
         });
         weightDecay.Validators.Add(r =>
         {
-            float v = r.GetValueOrDefault<float>();
-            if (!float.IsFinite(v) || v < 0)
+            if (r.GetValueOrDefault<float?>() is float v && (!float.IsFinite(v) || v < 0))
             {
                 r.AddError($"--weight-decay must be ≥ 0; got {v.ToString(CultureInfo.InvariantCulture)}.");
             }
@@ -77,7 +76,7 @@ internal static class TrainCommand
                 Optimizer = pr.GetValue(optimizer)!,
                 LearningRate = pr.GetValue(lr),
                 Momentum = pr.GetValue(momentum),
-                WeightDecay = pr.GetValue(weightDecay),
+                WeightDecay = pr.GetValue(weightDecay) ?? (pr.GetValue(optimizer) == "adamw" ? 0.01f : 0f),
                 Schedule = pr.GetValue(schedule)!,
                 SlowLearningSteps = pr.GetValue(slow),
                 Activation = pr.GetValue(activation)!,

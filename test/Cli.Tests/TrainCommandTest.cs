@@ -29,6 +29,24 @@ public sealed partial class TrainCommandTest
     }
 
     [TestMethod]
+    [DataRow("sgd")]
+    [DataRow("momentum")]
+    [DataRow("nesterov")]
+    [DataRow("adagrad")]
+    [DataRow("adadelta")]
+    [DataRow("rmsprop")]
+    [DataRow("adam")]
+    [DataRow("adamw")]
+    [DataRow("lars")]
+    public void Train_EveryOptimizer_RunsAndReportsIt(string optimizer)
+    {
+        (int code, string output) = CliRunner.Run("train", "--dataset", "blobs", "--optimizer", optimizer, "--limit", "300", "--epochs", "2", "--schedule", "cosine");
+        Assert.AreEqual(0, code, output);
+        StringAssert.Contains(output, $"optimizer {optimizer} lr 0.01");
+        StringAssert.Contains(output, "test accuracy");
+    }
+
+    [TestMethod]
     [DataRow("--optimizer", "adamx", "adamw")]
     [DataRow("--activation", "gelu", "leaky-relu")]
     public void Train_UnknownChoice_ListsTheValidOnes(string option, string value, string listed)
@@ -128,11 +146,12 @@ public sealed partial class TrainCommandTest
             Assert.Inconclusive("Fashion-MNIST not installed: sudo apt-get install dataset-fashion-mnist");
         }
 
-        (int code, string output) = CliRunner.Run("train", "--dataset", "fashion-mnist", "--model", "lenet5", "--limit", "3000", "--epochs", "2", "--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.01");
+        (int code, string output) = CliRunner.Run("train", "--dataset", "fashion-mnist", "--model", "lenet5", "--limit", "4000", "--epochs", "2", "--optimizer", "adam", "--lr", "0.002");
         Assert.AreEqual(0, code, output);
         Match m = TestAccuracy().Match(output);
         Assert.IsTrue(m.Success, output);
-        Assert.IsGreaterThan(0.6, double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), output);
+        Assert.IsGreaterThan(0.62, double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), "PyTorch 1.13 reaches 0.708-0.717 with this setup (seeds 1-3)\n" + output);
+        StringAssert.Contains(output, "/10000)", "the test split is the full Fashion-MNIST test set");
     }
 
     private static double EpochLoss(string output, int epoch)
