@@ -28,12 +28,47 @@ internal sealed class TrackingSession : IDisposable, IActivitySink
 
     public string RunId => _writer.RunId;
 
+    public static GradientActivityOptions Options(TrainSettings s, string runId)
+    {
+        var options = new GradientActivityOptions
+        {
+            RunId = runId,
+            Smoothing = s.ActivitySmoothing,
+            WarmupSteps = s.ActivityWarmup,
+            AbsoluteThreshold = s.ActivityAbsoluteThreshold,
+            RelativeThreshold = s.ActivityRelativeThreshold,
+            RootExponent = s.ActivityRoot,
+            Grouping = s.ActivityGrouping switch { "unit" => ActivityGrouping.Unit, "tensor" => ActivityGrouping.Tensor, _ => ActivityGrouping.Element },
+            PerTensor = s.ActivityPerTensor,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            string option = e.ParamName switch
+            {
+                nameof(GradientActivityOptions.Smoothing) => "--activity-smoothing",
+                nameof(GradientActivityOptions.WarmupSteps) => "--activity-warmup",
+                nameof(GradientActivityOptions.AbsoluteThreshold) => "--activity-absolute-threshold",
+                nameof(GradientActivityOptions.RelativeThreshold) => "--activity-relative-threshold",
+                nameof(GradientActivityOptions.RootExponent) => "--activity-root",
+                _ => "--activity-*",
+            };
+            throw new CliException($"{option}: {e.Message.Split(" (Parameter")[0]}");
+        }
+
+        return options;
+    }
+
     public static TrackingSession Start(TrainSettings settings, Trainer trainer, Dataset train, IAnsiConsole console)
     {
+        Options(settings, "check");
         RunStore store = RunStore.Open(settings.Store);
         string config = JsonSerializer.Serialize(settings);
         RunWriter writer = store.StartRun(settings.RunName ?? $"{ModelSpec.Describe(settings, train)} on {settings.Dataset}", config, trainer.Model.Summary(train.SampleShape));
-        var tracker = new GradientActivityTracker(trainer.Model.Parameters, new GradientActivityOptions { RunId = writer.RunId });
+        var tracker = new GradientActivityTracker(trainer.Model.Parameters, Options(settings, writer.RunId));
         var session = new TrackingSession(writer, tracker);
         console.MarkupLine($"run [bold]{Markup.Escape(writer.RunId)}[/] recording to {Markup.Escape(Path.GetFullPath(settings.Store))}");
         session._subscriptions.Add(tracker.Attach(trainer, session));

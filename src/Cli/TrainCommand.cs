@@ -7,6 +7,7 @@ using MLGradientInsight.Trainers.Data;
 using MLGradientInsight.Trainers.Losses;
 using MLGradientInsight.Trainers.Optimizers;
 using MLGradientInsight.Trainers.Training;
+using MLGradientInsight.Transforms.Activity;
 using Spectre.Console;
 
 namespace MLGradientInsight.Cli;
@@ -37,6 +38,14 @@ internal static class TrainCommand
         var store = new Option<string>("--store") { Description = "Run store file (SQLite).", DefaultValueFactory = _ => "runs.db" };
         var name = new Option<string?>("--name") { Description = "A name for the recorded run." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory of the Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)." };
+        var aSmoothing = new Option<float>("--activity-smoothing") { Description = "k2 of M ← (1−k2)·M + k2·I (000 §3.3), in [0, 1].", DefaultValueFactory = _ => GradientActivityOptions.DefaultSmoothing };
+        var aWarmup = new Option<int>("--activity-warmup") { Description = "Warm-up steps W averaged into the first M (000 §3.4.3).", DefaultValueFactory = _ => GradientActivityOptions.DefaultWarmupSteps };
+        var aAbsolute = new Option<float>("--activity-absolute-threshold") { Description = "Exclude elements whose M ≤ this (000 §3.5).", DefaultValueFactory = _ => GradientActivityOptions.DefaultAbsoluteThreshold };
+        var aRelative = new Option<float>("--activity-relative-threshold") { Description = "Exclude elements whose M < this × mean M of their layer (000 §3.5).", DefaultValueFactory = _ => GradientActivityOptions.DefaultRelativeThreshold };
+        var aRoot = new Option<float>("--activity-root") { Description = "Root exponent p: dI^(1/p) before averaging (000 §3.5); 1 = off.", DefaultValueFactory = _ => GradientActivityOptions.DefaultRootExponent };
+        var aGrouping = new Option<string>("--activity-grouping") { Description = "Track every element, every unit (neuron / conv filter) or every tensor (000 §3.4.1).", DefaultValueFactory = _ => "element" };
+        aGrouping.AcceptOnlyFromAmong("element", "unit", "tensor");
+        var aPerTensor = new Option<bool>("--activity-per-tensor") { Description = "Report fc1.weight and fc1.bias as separate layers." };
         PositiveOption(epochs);
         PositiveOption(batch);
         PositiveOption(threads);
@@ -66,7 +75,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a model on a dataset, optionally tracking gradient activity.")
         {
-            model, dataset, optimizer, lr, momentum, weightDecay, schedule, slow, activation, epochs, batch, seed, limit, threads, save, track, store, name, dataDirectory,
+            model, dataset, optimizer, lr, momentum, weightDecay, schedule, slow, activation, epochs, batch, seed, limit, threads, save, track, store, name, dataDirectory, aSmoothing, aWarmup, aAbsolute, aRelative, aRoot, aGrouping, aPerTensor,
         };
         command.SetAction(pr => MlgiApp.Guard(console, () => Run(
             new TrainSettings
@@ -90,6 +99,13 @@ internal static class TrainCommand
                 Store = pr.GetValue(store)!,
                 RunName = pr.GetValue(name),
                 DataDirectory = pr.GetValue(dataDirectory),
+                ActivitySmoothing = pr.GetValue(aSmoothing),
+                ActivityWarmup = pr.GetValue(aWarmup),
+                ActivityAbsoluteThreshold = pr.GetValue(aAbsolute),
+                ActivityRelativeThreshold = pr.GetValue(aRelative),
+                ActivityRoot = pr.GetValue(aRoot),
+                ActivityGrouping = pr.GetValue(aGrouping)!,
+                ActivityPerTensor = pr.GetValue(aPerTensor),
             },
             console)));
         return command;

@@ -40,4 +40,18 @@ internal sealed record TrainSettings
     public string? RunName { get; init; }
 
     public string? DataDirectory { get; init; }
+
+    public float ActivitySmoothing { get; init; } = Transforms.Activity.GradientActivityOptions.DefaultSmoothing;
+
+    public int ActivityWarmup { get; init; } = Transforms.Activity.GradientActivityOptions.DefaultWarmupSteps;
+
+    public float ActivityAbsoluteThreshold { get; init; } = Transforms.Activity.GradientActivityOptions.DefaultAbsoluteThreshold;
+
+    public float ActivityRelativeThreshold { get; init; } = Transforms.Activity.GradientActivityOptions.DefaultRelativeThreshold;
+
+    public float ActivityRoot { get; init; } = Transforms.Activity.GradientActivityOptions.DefaultRootExponent;
+
+    public string ActivityGrouping { get; init; } = "element";
+
+    public bool ActivityPerTensor { get; init; }
 }
