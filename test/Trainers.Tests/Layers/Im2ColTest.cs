@@ -19,7 +19,7 @@ public sealed class Im2ColTest
         Tensor image = GradientCheck.RandomTensor(1, 1.0, c, h, w);
         var columns = new float[(rows * ld) + 1];
         columns.AsSpan().Fill(float.NaN);
-        Im2Col.Unfold(image.Span, g, columns.AsSpan(1), plane + ld - 1);
+        Im2Col.Unfold(image.Span, g, columns.AsSpan(1), ld);
 
         for (int ch = 0; ch < c; ch++)
         {
