@@ -79,27 +79,9 @@ public sealed class MaxPool2d : Module
                 {
                     int x0 = (ox * s) - p, x1 = Math.Min(x0 + k, w);
                     x0 = Math.Max(x0, 0);
-                    int best = (y0 * w) + x0;
-                    float max = float.NegativeInfinity;
-                    for (int iy = y0; iy < y1; iy++)
-                    {
-                        for (int ix = x0; ix < x1; ix++)
-                        {
-                            int index = (iy * w) + ix;
-                            float v = src[index];
-                            if (v > max || float.IsNaN(v))
-                            {
-                                max = v;
-                                best = index;
-                                if (float.IsNaN(v))
-                                {
-                                    goto Found;
-                                }
-                            }
-                        }
-                    }
-
-                Found:
+                    int best = WindowArgMax(src, w, y0, y1, x0, x1);
+                    float max = best < 0 ? float.NegativeInfinity : src[best];
+                    best = best < 0 ? (y0 * w) + x0 : best;
                     y[o] = max;
                     arg[o] = best;
                 }
@@ -107,6 +89,29 @@ public sealed class MaxPool2d : Module
         }
 
         return _output;
+    }
+
+    // Index of the first window maximum (a NaN wins, the last one if several, as PyTorch's CPU kernel),
+    // or −1 when every value is −∞ (PyTorch then keeps the window's first cell).
+    private static int WindowArgMax(ReadOnlySpan<float> plane, int width, int y0, int y1, int x0, int x1)
+    {
+        int best = -1;
+        float max = float.NegativeInfinity;
+        for (int iy = y0; iy < y1; iy++)
+        {
+            ReadOnlySpan<float> row = plane.Slice(iy * width, width);
+            for (int ix = x0; ix < x1; ix++)
+            {
+                float v = row[ix];
+                if (v > max || float.IsNaN(v))
+                {
+                    max = v;
+                    best = (iy * width) + ix;
+                }
+            }
+        }
+
+        return best;
     }
 
     /// <inheritdoc/>

@@ -48,4 +48,33 @@ public abstract class Loss
     /// <param name="row">The row.</param>
     /// <returns>The index.</returns>
     protected static int ArgMax(ReadOnlySpan<float> row) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row);
+
+    /// <summary>Counts rows whose argmax equals the target class.</summary>
+    /// <param name="prediction">(N, C) scores.</param>
+    /// <param name="target">(N) class indices.</param>
+    /// <returns>The count.</returns>
+    /// <exception cref="ArgumentException">The shapes do not match.</exception>
+    private protected static int CountArgMaxCorrect(Tensor prediction, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(target);
+        if (prediction.Rank != 2)
+        {
+            throw new ArgumentException($"Expected scores of shape (N, C) but got {Tensor.FormatShape(prediction.Shape)}.", nameof(prediction));
+        }
+
+        int n = prediction.Dim(0), classes = prediction.Dim(1), correct = 0;
+        target.EnsureShape([n], nameof(target));
+        ReadOnlySpan<float> x = prediction.Span;
+        ReadOnlySpan<float> t = target.Span;
+        for (int i = 0; i < n; i++)
+        {
+            if (ArgMax(x.Slice(i * classes, classes)) == t[i])
+            {
+                correct++;
+            }
+        }
+
+        return correct;
+    }
 }

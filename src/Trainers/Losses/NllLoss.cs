@@ -46,34 +46,6 @@ public sealed class NllLoss : Loss
     public override Tensor Backward() => _gradient;
 
     /// <inheritdoc/>
-    public override int CountCorrect(Tensor prediction, Tensor target) => CountArgMaxCorrect(prediction, target);
-
-    /// <summary>Counts rows whose argmax equals the target class.</summary>
-    /// <param name="prediction">(N, C) scores.</param>
-    /// <param name="target">(N) class indices.</param>
-    /// <returns>The count.</returns>
     /// <exception cref="ArgumentException">The shapes do not match.</exception>
-    internal static int CountArgMaxCorrect(Tensor prediction, Tensor target)
-    {
-        ArgumentNullException.ThrowIfNull(prediction);
-        ArgumentNullException.ThrowIfNull(target);
-        if (prediction.Rank != 2)
-        {
-            throw new ArgumentException($"Expected scores of shape (N, C) but got {Tensor.FormatShape(prediction.Shape)}.", nameof(prediction));
-        }
-
-        int n = prediction.Dim(0), classes = prediction.Dim(1), correct = 0;
-        target.EnsureShape([n], nameof(target));
-        ReadOnlySpan<float> x = prediction.Span;
-        ReadOnlySpan<float> t = target.Span;
-        for (int i = 0; i < n; i++)
-        {
-            if (ArgMax(x.Slice(i * classes, classes)) == t[i])
-            {
-                correct++;
-            }
-        }
-
-        return correct;
-    }
+    public override int CountCorrect(Tensor prediction, Tensor target) => CountArgMaxCorrect(prediction, target);
 }

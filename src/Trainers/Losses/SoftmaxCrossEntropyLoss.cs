@@ -57,5 +57,5 @@ public sealed class SoftmaxCrossEntropyLoss : Loss
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The shapes do not match.</exception>
-    public override int CountCorrect(Tensor prediction, Tensor target) => NllLoss.CountArgMaxCorrect(prediction, target);
+    public override int CountCorrect(Tensor prediction, Tensor target) => CountArgMaxCorrect(prediction, target);
 }

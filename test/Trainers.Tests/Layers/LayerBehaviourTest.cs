@@ -142,6 +142,28 @@ public sealed class LayerBehaviourTest
         CollectionAssert.AreEqual(expectedGrad, layer.Backward(upstream)!.Span.ToArray(), "input gradient");
     }
 
+    [TestMethod]
+    [DataRow("linear", new[] { 4, 6 }, "[4, 5]")]
+    [DataRow("linear", new[] { 4, 5, 1 }, "[4, 5]")]
+    [DataRow("conv2d", new[] { 3, 3, 6, 5 }, "(N, 2, H, W)")]
+    [DataRow("conv2d", new[] { 3, 2, 6 }, "(N, 2, H, W)")]
+    [DataRow("conv2d", new[] { 3, 2, 2, 5 }, "[3, 3]")]
+    [DataRow("batchnorm1d", new[] { 5, 3 }, "(N, 4)")]
+    [DataRow("batchnorm2d", new[] { 3, 3, 3, 3 }, "(N, 2, H, W)")]
+    [DataRow("maxpool2d", new[] { 2, 2, 1, 5 }, "2×2")]
+    [DataRow("avgpool2d", new[] { 2, 2, 4 }, "(N, C, H, W)")]
+    [DataRow("log_softmax", new[] { 2, 2, 4 }, "(N, C)")]
+    [DataRow("flatten", new[] { 6 }, "(N, …)")]
+    public void Forward_WrongInputShape_ThrowsNamingBothShapes(string kind, int[] shape, string expectedFragment)
+    {
+        (Module layer, _) = Make(kind);
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => layer.Forward(new Tensor(shape)));
+        Assert.AreEqual("input", ex.ParamName);
+        Assert.Contains(Tensor.FormatShape(shape), ex.Message);
+        Assert.Contains(expectedFragment, ex.Message);
+        Assert.ThrowsExactly<ArgumentException>(() => layer.OutputShape(shape));
+    }
+
     /// <summary>A small layer of the given kind with a matching seeded input.</summary>
     internal static (Module Layer, Tensor Input) Make(string kind)
     {
