@@ -27,7 +27,7 @@ public sealed class Adadelta : Optimizer
     /// <param name="weightDecay">λ, ≥ 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public Adadelta(IEnumerable<Parameter> parameters, float learningRate = 1f, float rho = 0.9f, float weightDecay = 0f)
+    public Adadelta(IEnumerable<Parameter> parameters, float learningRate = AdadeltaOptions.DefaultLearningRate, float rho = AdadeltaOptions.DefaultRho, float weightDecay = 0f)
         : this(parameters, new AdadeltaOptions { LearningRate = learningRate, Rho = rho, WeightDecay = weightDecay })
     {
     }

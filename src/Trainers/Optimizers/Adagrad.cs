@@ -25,7 +25,7 @@ public sealed class Adagrad : Optimizer
     /// <param name="weightDecay">λ, ≥ 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public Adagrad(IEnumerable<Parameter> parameters, float learningRate = 0.01f, float weightDecay = 0f)
+    public Adagrad(IEnumerable<Parameter> parameters, float learningRate = AdagradOptions.DefaultLearningRate, float weightDecay = 0f)
         : this(parameters, new AdagradOptions { LearningRate = learningRate, WeightDecay = weightDecay })
     {
     }

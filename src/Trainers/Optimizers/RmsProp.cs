@@ -32,7 +32,7 @@ public sealed class RmsProp : Optimizer
     /// <param name="weightDecay">λ, ≥ 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public RmsProp(IEnumerable<Parameter> parameters, float learningRate = 0.01f, float alpha = 0.99f, float momentum = 0f, float weightDecay = 0f)
+    public RmsProp(IEnumerable<Parameter> parameters, float learningRate = RmsPropOptions.DefaultLearningRate, float alpha = RmsPropOptions.DefaultAlpha, float momentum = 0f, float weightDecay = 0f)
         : this(parameters, new RmsPropOptions { LearningRate = learningRate, Alpha = alpha, Momentum = momentum, WeightDecay = weightDecay })
     {
     }
