@@ -20,7 +20,7 @@ public sealed class Sgd : Optimizer
     private readonly bool _nesterov;
     private readonly float[]?[] _buffers;
 
-    /// <summary>Creates plain SGD (no momentum) with one group.</summary>
+    /// <summary>Creates the optimizer with one group (Nesterov and dampening through <see cref="SgdOptions"/>).</summary>
     /// <param name="parameters">The parameters.</param>
     /// <param name="learningRate">η, ≥ 0.</param>
     /// <param name="momentum">μ, ≥ 0.</param>
