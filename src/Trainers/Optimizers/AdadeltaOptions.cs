@@ -3,11 +3,17 @@ namespace MLGradientInsight.Trainers.Optimizers;
 /// <summary>Settings of <see cref="Adadelta"/>, with PyTorch's <c>torch.optim.Adadelta</c> defaults.</summary>
 public sealed class AdadeltaOptions
 {
+    /// <summary>The default of <see cref="LearningRate"/> (also used by the short constructors).</summary>
+    internal const float DefaultLearningRate = 1f;
+
+    /// <summary>The default of <see cref="Rho"/> (also used by the short constructors).</summary>
+    internal const float DefaultRho = 0.9f;
+
     /// <summary>Gets the learning rate η, a scale on the computed step (for the single group built from a parameter list). Default 1.</summary>
-    public float LearningRate { get; init; } = 1f;
+    public float LearningRate { get; init; } = DefaultLearningRate;
 
     /// <summary>Gets ρ, the decay of both running averages, in [0, 1]. Default 0.9.</summary>
-    public float Rho { get; init; } = 0.9f;
+    public float Rho { get; init; } = DefaultRho;
 
     /// <summary>Gets ε, added inside both square roots, &gt; 0. Default 1e-6.</summary>
     public float Epsilon { get; init; } = 1e-6f;

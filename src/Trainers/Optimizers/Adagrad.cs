@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace MLGradientInsight.Trainers.Optimizers;
 
 /// <summary>Adagrad (004 §3.3), as <c>torch.optim.Adagrad</c>.</summary>
@@ -10,6 +8,7 @@ namespace MLGradientInsight.Trainers.Optimizers;
 /// s ← s + d²                       (s starts at InitialAccumulatorValue)
 /// θ ← θ − η/(1 + (t − 1)δ) · d / (√s + ε)
 /// </code>
+/// One fused SIMD pass per parameter; no allocation after the first step.
 /// </remarks>
 public sealed class Adagrad : Optimizer
 {
@@ -25,7 +24,7 @@ public sealed class Adagrad : Optimizer
     /// <param name="weightDecay">λ, ≥ 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public Adagrad(IEnumerable<Parameter> parameters, float learningRate = 0.01f, float weightDecay = 0f)
+    public Adagrad(IEnumerable<Parameter> parameters, float learningRate = AdagradOptions.DefaultLearningRate, float weightDecay = 0f)
         : this(parameters, new AdagradOptions { LearningRate = learningRate, WeightDecay = weightDecay })
     {
     }
@@ -81,26 +80,10 @@ public sealed class Adagrad : Optimizer
 
     private void Update(Parameter p, float learningRate, float weightDecay, int index)
     {
-        Span<float> w = p.Weights;
-        ReadOnlySpan<float> d = p.Gradients;
-        if (weightDecay != 0)
-        {
-            Span<float> decayed = Scratch(0, w.Length);
-            TensorPrimitives.MultiplyAdd(w, weightDecay, d, decayed);
-            d = decayed;
-        }
-
-        float[] sum = _sums[index] ??= CreateAccumulator(w.Length);
+        float[] sum = _sums[index] ??= CreateAccumulator(p.Length);
         long t = ++_steps[index];
         float clr = (float)(learningRate / (1 + ((t - 1) * (double)_learningRateDecay)));
-
-        // s ← s + d²; denominator √s + ε; θ ← θ − clr·d/denominator
-        TensorPrimitives.FusedMultiplyAdd(d, d, sum, sum);
-        Span<float> denominator = Scratch(1, w.Length);
-        TensorPrimitives.Sqrt(sum, denominator);
-        TensorPrimitives.Add(denominator, _epsilon, denominator);
-        TensorPrimitives.Divide(d, denominator, denominator);
-        TensorPrimitives.MultiplyAdd(denominator, -clr, w, w);
+        AdagradKernel.Update(p.Weights, p.Gradients, sum, clr, weightDecay, _epsilon);
     }
 
     private float[] CreateAccumulator(int length)

@@ -3,8 +3,11 @@ namespace MLGradientInsight.Trainers.Optimizers;
 /// <summary>Settings of <see cref="Adagrad"/>, with PyTorch's <c>torch.optim.Adagrad</c> defaults.</summary>
 public sealed class AdagradOptions
 {
+    /// <summary>The default of <see cref="LearningRate"/> (also used by the short constructors).</summary>
+    internal const float DefaultLearningRate = 0.01f;
+
     /// <summary>Gets the learning rate η (for the single group built from a parameter list). Default 0.01.</summary>
-    public float LearningRate { get; init; } = 0.01f;
+    public float LearningRate { get; init; } = DefaultLearningRate;
 
     /// <summary>Gets the learning-rate decay δ, ≥ 0: step t uses η / (1 + (t − 1)δ). Default 0.</summary>
     public float LearningRateDecay { get; init; }

@@ -20,7 +20,7 @@ public sealed class Adam : Optimizer
     /// <param name="weightDecay">λ (L2), ≥ 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public Adam(IEnumerable<Parameter> parameters, float learningRate = 1e-3f, float weightDecay = 0f)
+    public Adam(IEnumerable<Parameter> parameters, float learningRate = AdamOptions.DefaultLearningRate, float weightDecay = 0f)
         : this(parameters, new AdamOptions { LearningRate = learningRate, WeightDecay = weightDecay })
     {
     }

@@ -3,8 +3,11 @@ namespace MLGradientInsight.Trainers.Optimizers;
 /// <summary>Settings of <see cref="Adam"/>, with PyTorch's <c>torch.optim.Adam</c> defaults.</summary>
 public sealed class AdamOptions
 {
+    /// <summary>The default of <see cref="LearningRate"/> (also used by the short constructors).</summary>
+    internal const float DefaultLearningRate = 1e-3f;
+
     /// <summary>Gets the learning rate η (for the single group built from a parameter list). Default 0.001.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    public float LearningRate { get; init; } = DefaultLearningRate;
 
     /// <summary>Gets β₁, the decay of the first moment, in [0, 1). Default 0.9.</summary>
     public float Beta1 { get; init; } = 0.9f;

@@ -20,7 +20,7 @@ public sealed class AdamW : Optimizer
     /// <param name="weightDecay">λ (decoupled), ≥ 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public AdamW(IEnumerable<Parameter> parameters, float learningRate = 1e-3f, float weightDecay = 0.01f)
+    public AdamW(IEnumerable<Parameter> parameters, float learningRate = AdamWOptions.DefaultLearningRate, float weightDecay = AdamWOptions.DefaultWeightDecay)
         : this(parameters, new AdamWOptions { LearningRate = learningRate, WeightDecay = weightDecay })
     {
     }

@@ -3,8 +3,14 @@ namespace MLGradientInsight.Trainers.Optimizers;
 /// <summary>Settings of <see cref="AdamW"/>, with PyTorch's <c>torch.optim.AdamW</c> defaults.</summary>
 public sealed class AdamWOptions
 {
+    /// <summary>The default of <see cref="LearningRate"/> (also used by the short constructors).</summary>
+    internal const float DefaultLearningRate = 1e-3f;
+
+    /// <summary>The default of <see cref="WeightDecay"/> (also used by the short constructors).</summary>
+    internal const float DefaultWeightDecay = 0.01f;
+
     /// <summary>Gets the learning rate η (for the single group built from a parameter list). Default 0.001.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    public float LearningRate { get; init; } = DefaultLearningRate;
 
     /// <summary>Gets β₁, the decay of the first moment, in [0, 1). Default 0.9.</summary>
     public float Beta1 { get; init; } = 0.9f;
@@ -16,7 +22,7 @@ public sealed class AdamWOptions
     public float Epsilon { get; init; } = 1e-8f;
 
     /// <summary>Gets the decoupled weight decay λ, applied as θ ← θ(1 − ηλ) before the Adam step, ≥ 0 (for the single group built from a parameter list). Default 0.01.</summary>
-    public float WeightDecay { get; init; } = 0.01f;
+    public float WeightDecay { get; init; } = DefaultWeightDecay;
 
     /// <summary>Gets whether to use the AMSGrad variant (divide by the running maximum of v). Default false.</summary>
     public bool Amsgrad { get; init; }

@@ -35,7 +35,7 @@ public sealed class Lars : Optimizer
     /// <param name="trustCoefficient">η, &gt; 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public Lars(IEnumerable<Parameter> parameters, float learningRate, float momentum = 0.9f, float weightDecay = 0f, float trustCoefficient = 1e-3f)
+    public Lars(IEnumerable<Parameter> parameters, float learningRate, float momentum = LarsOptions.DefaultMomentum, float weightDecay = 0f, float trustCoefficient = LarsOptions.DefaultTrustCoefficient)
         : this(parameters, new LarsOptions { LearningRate = learningRate, Momentum = momentum, WeightDecay = weightDecay, TrustCoefficient = trustCoefficient })
     {
     }

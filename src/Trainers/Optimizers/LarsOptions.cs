@@ -3,17 +3,23 @@ namespace MLGradientInsight.Trainers.Optimizers;
 /// <summary>Settings of <see cref="Lars"/> (defaults from You, Gitman &amp; Ginsburg 2017 and its common implementations).</summary>
 public sealed class LarsOptions
 {
+    /// <summary>The default of <see cref="Momentum"/> (also used by the short constructors).</summary>
+    internal const float DefaultMomentum = 0.9f;
+
+    /// <summary>The default of <see cref="TrustCoefficient"/> (also used by the short constructors).</summary>
+    internal const float DefaultTrustCoefficient = 1e-3f;
+
     /// <summary>Gets the global learning rate γ (for the single group built from a parameter list). Default 0.1.</summary>
     public float LearningRate { get; init; } = 0.1f;
 
     /// <summary>Gets the momentum μ, ≥ 0. Default 0.9.</summary>
-    public float Momentum { get; init; } = 0.9f;
+    public float Momentum { get; init; } = DefaultMomentum;
 
     /// <summary>Gets the weight decay β, ≥ 0 (for the single group built from a parameter list). Default 0.</summary>
     public float WeightDecay { get; init; }
 
     /// <summary>Gets the trust coefficient η, &gt; 0. Default 0.001.</summary>
-    public float TrustCoefficient { get; init; } = 1e-3f;
+    public float TrustCoefficient { get; init; } = DefaultTrustCoefficient;
 
     /// <summary>Gets ε, added to the trust-ratio denominator, ≥ 0. Default 0 (the paper's formula).</summary>
     public float Epsilon { get; init; }

@@ -79,25 +79,4 @@ public abstract class Optimizer
     /// <returns>The first <paramref name="length"/> elements of the buffer; contents unspecified.</returns>
     protected Span<float> Scratch(int slot, int length) =>
         (_scratch[slot] ??= new float[_largestParameter]).AsSpan(0, length);
-
-    /// <summary>Gets the flat index of a parameter, or −1 when it belongs to no group.</summary>
-    /// <param name="parameter">The parameter.</param>
-    /// <returns>Its position in group order.</returns>
-    protected int IndexOf(Parameter parameter)
-    {
-        int index = 0;
-        foreach (ParameterGroup g in _groups)
-        {
-            IReadOnlyList<Parameter> parameters = g.Parameters;
-            for (int i = 0; i < parameters.Count; i++, index++)
-            {
-                if (ReferenceEquals(parameters[i], parameter))
-                {
-                    return index;
-                }
-            }
-        }
-
-        return -1;
-    }
 }

@@ -21,7 +21,7 @@ public sealed class ReduceLrOnPlateau : LearningRateScheduler
     /// <param name="patience">Epochs without improvement tolerated, ≥ 0.</param>
     /// <param name="minLearningRate">The floor of every rate, ≥ 0.</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public ReduceLrOnPlateau(float factor = 0.1f, int patience = 10, float minLearningRate = 0f)
+    public ReduceLrOnPlateau(float factor = ReduceLrOnPlateauOptions.DefaultFactor, int patience = ReduceLrOnPlateauOptions.DefaultPatience, float minLearningRate = 0f)
         : this(new ReduceLrOnPlateauOptions { Factor = factor, Patience = patience, MinLearningRate = minLearningRate })
     {
     }

@@ -3,14 +3,20 @@ namespace MLGradientInsight.Trainers.Optimizers;
 /// <summary>Settings of <see cref="ReduceLrOnPlateau"/>, with the defaults of <c>torch.optim.lr_scheduler.ReduceLROnPlateau</c>.</summary>
 public sealed class ReduceLrOnPlateauOptions
 {
+    /// <summary>The default of <see cref="Factor"/> (also used by the short constructors).</summary>
+    internal const float DefaultFactor = 0.1f;
+
+    /// <summary>The default of <see cref="Patience"/> (also used by the short constructors).</summary>
+    internal const int DefaultPatience = 10;
+
     /// <summary>Gets whether the metric should fall or rise. Default <see cref="PlateauMode.Min"/>.</summary>
     public PlateauMode Mode { get; init; } = PlateauMode.Min;
 
     /// <summary>Gets the factor applied to the learning rates on a plateau, in (0, 1). Default 0.1.</summary>
-    public float Factor { get; init; } = 0.1f;
+    public float Factor { get; init; } = DefaultFactor;
 
     /// <summary>Gets how many epochs without improvement are tolerated, ≥ 0; the rate falls after one more. Default 10.</summary>
-    public int Patience { get; init; } = 10;
+    public int Patience { get; init; } = DefaultPatience;
 
     /// <summary>Gets the least change that counts as an improvement, ≥ 0. Default 1e-4.</summary>
     public float Threshold { get; init; } = 1e-4f;

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace MLGradientInsight.Trainers.Optimizers;
 
 /// <summary>RMSprop (004 §3.4), as <c>torch.optim.RMSprop</c>, with optional momentum and centring.</summary>
@@ -13,6 +11,7 @@ namespace MLGradientInsight.Trainers.Optimizers;
 /// μ &gt; 0:  b ← μb + d/r;  θ ← θ − ηb
 /// μ = 0:  θ ← θ − η·d/r
 /// </code>
+/// One fused SIMD pass per parameter; no allocation after the first step.
 /// </remarks>
 public sealed class RmsProp : Optimizer
 {
@@ -32,7 +31,7 @@ public sealed class RmsProp : Optimizer
     /// <param name="weightDecay">λ, ≥ 0.</param>
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public RmsProp(IEnumerable<Parameter> parameters, float learningRate = 0.01f, float alpha = 0.99f, float momentum = 0f, float weightDecay = 0f)
+    public RmsProp(IEnumerable<Parameter> parameters, float learningRate = RmsPropOptions.DefaultLearningRate, float alpha = RmsPropOptions.DefaultAlpha, float momentum = 0f, float weightDecay = 0f)
         : this(parameters, new RmsPropOptions { LearningRate = learningRate, Alpha = alpha, Momentum = momentum, WeightDecay = weightDecay })
     {
     }
@@ -90,53 +89,11 @@ public sealed class RmsProp : Optimizer
 
     private void Update(Parameter p, float learningRate, float weightDecay, int index)
     {
-        Span<float> w = p.Weights;
-        int n = w.Length;
-        ReadOnlySpan<float> d = p.Gradients;
-        if (weightDecay != 0)
-        {
-            Span<float> decayed = Scratch(0, n);
-            TensorPrimitives.MultiplyAdd(w, weightDecay, d, decayed);
-            d = decayed;
-        }
-
-        Span<float> v = _squareAverages[index] ??= new float[n];
-        Span<float> root = Scratch(1, n);
-        float mix = 1 - _alpha;
-
-        // v ← αv + (1 − α)d²
-        TensorPrimitives.Multiply(d, d, root);
-        TensorPrimitives.Multiply(v, _alpha, v);
-        TensorPrimitives.MultiplyAdd(root, mix, v, v);
-        if (_centered)
-        {
-            // a ← αa + (1 − α)d; r ← √(v − a²)
-            Span<float> a = _gradientAverages[index] ??= new float[n];
-            TensorPrimitives.Multiply(a, _alpha, a);
-            TensorPrimitives.MultiplyAdd(d, mix, a, a);
-            TensorPrimitives.Multiply(a, a, root);
-            TensorPrimitives.Subtract(v, root, root);
-            TensorPrimitives.Sqrt(root, root);
-        }
-        else
-        {
-            TensorPrimitives.Sqrt(v, root);
-        }
-
-        TensorPrimitives.Add(root, _epsilon, root);
-        TensorPrimitives.Divide(d, root, root);
-        if (_momentum > 0)
-        {
-            // b ← μb + d/r; θ ← θ − ηb
-            Span<float> b = _buffers[index] ??= new float[n];
-            TensorPrimitives.Multiply(b, _momentum, b);
-            TensorPrimitives.Add(b, root, b);
-            TensorPrimitives.MultiplyAdd(b, -learningRate, w, w);
-        }
-        else
-        {
-            TensorPrimitives.MultiplyAdd(root, -learningRate, w, w);
-        }
+        int n = p.Length;
+        float[] v = _squareAverages[index] ??= new float[n];
+        Span<float> a = _centered ? (_gradientAverages[index] ??= new float[n]) : [];
+        Span<float> b = _momentum > 0 ? (_buffers[index] ??= new float[n]) : [];
+        RmsPropKernel.Update(p.Weights, p.Gradients, v, a, b, learningRate, weightDecay, _alpha, _epsilon, _momentum);
     }
 
     private static IEnumerable<ParameterGroup> SingleGroup(IEnumerable<Parameter> parameters, RmsPropOptions options)

@@ -3,11 +3,17 @@ namespace MLGradientInsight.Trainers.Optimizers;
 /// <summary>Settings of <see cref="RmsProp"/>, with PyTorch's <c>torch.optim.RMSprop</c> defaults.</summary>
 public sealed class RmsPropOptions
 {
+    /// <summary>The default of <see cref="LearningRate"/> (also used by the short constructors).</summary>
+    internal const float DefaultLearningRate = 0.01f;
+
+    /// <summary>The default of <see cref="Alpha"/> (also used by the short constructors).</summary>
+    internal const float DefaultAlpha = 0.99f;
+
     /// <summary>Gets the learning rate η (for the single group built from a parameter list). Default 0.01.</summary>
-    public float LearningRate { get; init; } = 0.01f;
+    public float LearningRate { get; init; } = DefaultLearningRate;
 
     /// <summary>Gets α, the decay of the squared-gradient average, in [0, 1]. Default 0.99.</summary>
-    public float Alpha { get; init; } = 0.99f;
+    public float Alpha { get; init; } = DefaultAlpha;
 
     /// <summary>Gets ε, added to the root, &gt; 0. Default 1e-8.</summary>
     public float Epsilon { get; init; } = 1e-8f;

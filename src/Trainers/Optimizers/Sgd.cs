@@ -20,7 +20,7 @@ public sealed class Sgd : Optimizer
     private readonly bool _nesterov;
     private readonly float[]?[] _buffers;
 
-    /// <summary>Creates plain SGD (no momentum) with one group.</summary>
+    /// <summary>Creates the optimizer with one group (Nesterov and dampening through <see cref="SgdOptions"/>).</summary>
     /// <param name="parameters">The parameters.</param>
     /// <param name="learningRate">η, ≥ 0.</param>
     /// <param name="momentum">μ, ≥ 0.</param>
@@ -92,40 +92,22 @@ public sealed class Sgd : Optimizer
     private void Update(Parameter p, float learningRate, float weightDecay, int index)
     {
         Span<float> w = p.Weights;
-        ReadOnlySpan<float> d = p.Gradients;
-        if (weightDecay != 0)
+        if (_momentum == 0)
         {
-            Span<float> decayed = Scratch(0, w.Length);
-            TensorPrimitives.MultiplyAdd(w, weightDecay, d, decayed);
-            d = decayed;
+            // θ ← θ − η(g + λθ) = θ(1 − ηλ) − ηg
+            if (weightDecay != 0)
+            {
+                TensorPrimitives.Multiply(w, 1 - (learningRate * weightDecay), w);
+            }
+
+            TensorPrimitives.MultiplyAdd(p.Gradients, -learningRate, w, w);
+            return;
         }
 
-        if (_momentum != 0)
-        {
-            float[]? buffer = _buffers[index];
-            if (buffer is null)
-            {
-                buffer = _buffers[index] = d.ToArray();
-            }
-            else
-            {
-                // b ← μb + (1 − τ)d
-                TensorPrimitives.Multiply(buffer, _momentum, buffer);
-                TensorPrimitives.MultiplyAdd(d, 1 - _dampening, buffer, buffer);
-            }
-
-            if (_nesterov)
-            {
-                // θ ← θ − η(d + μb)
-                TensorPrimitives.MultiplyAdd(buffer, -learningRate * _momentum, w, w);
-            }
-            else
-            {
-                d = buffer;
-            }
-        }
-
-        TensorPrimitives.MultiplyAdd(d, -learningRate, w, w);
+        float[]? buffer = _buffers[index];
+        bool first = buffer is null;
+        buffer ??= _buffers[index] = new float[w.Length];
+        SgdKernel.Update(w, p.Gradients, buffer, first, learningRate, weightDecay, _momentum, _dampening, _nesterov);
     }
 
     private static IEnumerable<ParameterGroup> SingleGroup(IEnumerable<Parameter> parameters, SgdOptions options)

@@ -142,6 +142,10 @@ public sealed class OptionsValidationTest
         Assert.AreEqual((0.01f, 1e-10f), (new AdagradOptions().LearningRate, new AdagradOptions().Epsilon));
         Assert.AreEqual((1f, 0.9f, 1e-6f), (new AdadeltaOptions().LearningRate, new AdadeltaOptions().Rho, new AdadeltaOptions().Epsilon));
         Assert.AreEqual((0.01f, 0.99f, 1e-8f), (new RmsPropOptions().LearningRate, new RmsPropOptions().Alpha, new RmsPropOptions().Epsilon));
+        Parameter[] p = [new Parameter("fc", "weight", 2)];
+        Assert.AreEqual((1e-3f, 0.01f), (new AdamW(p).Groups[0].LearningRate, new AdamW(p).Groups[0].WeightDecay), "short constructor uses the options defaults");
+        Assert.AreEqual(1f, new Adadelta(p).Groups[0].LearningRate);
+        Assert.AreEqual(0.01f, new RmsProp(p).Groups[0].LearningRate);
         var plateau = new ReduceLrOnPlateauOptions();
         Assert.AreEqual((0.1f, 10, 1e-4f, 0), (plateau.Factor, plateau.Patience, plateau.Threshold, plateau.Cooldown));
     }
