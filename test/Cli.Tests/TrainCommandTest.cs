@@ -71,6 +71,18 @@ public sealed partial class TrainCommandTest
     }
 
     [TestMethod]
+    [DataRow("--activity-smoothing", "1.5", "--activity-smoothing: Smoothing (k2) must be in [0, 1].")]
+    [DataRow("--activity-root", "0.5", "--activity-root: RootExponent must be finite and ≥ 1")]
+    [DataRow("--activity-relative-threshold", "-1", "--activity-relative-threshold: RelativeThreshold must be finite and ≥ 0.")]
+    [DataRow("--activity-warmup", "0", "--activity-warmup: ")]
+    public void Train_BadActivityOption_NamesTheOption(string option, string value, string message)
+    {
+        (int code, string output) = CliRunner.Run("train", "--dataset", "curve", "--track", "--store", CliRunner.TempPath(".db"), option, value);
+        Assert.AreEqual(1, code, output);
+        StringAssert.Contains(output, message);
+    }
+
+    [TestMethod]
     [DataRow("resnet", "Valid choices: lenet5, kraidiky, mlp")]
     [DataRow("mlp:5,10,1", "Start the sizes with 3")]
     [DataRow("mlp:3,10,2", "End the sizes with 1")]
