@@ -497,21 +497,14 @@ public sealed class RunStore
     private void Initialize()
     {
         using SqliteConnection connection = OpenConnection();
-        bool created = false;
-        using (SqliteTransaction transaction = connection.BeginTransaction())
-        {
-            var tables = new List<string>();
-            using (SqliteCommand list = connection.CreateCommand())
-            {
-                list.Transaction = transaction;
-                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-                using SqliteDataReader reader = list.ExecuteReader();
-                while (reader.Read())
-                {
-                    tables.Add(reader.GetString(0));
-                }
-            }
 
+        // A plain read first: opening a store that a run is writing must not wait for the writer's batch.
+        List<string> tables = ListTables(connection, null);
+        if (tables.Count == 0)
+        {
+            // BEGIN IMMEDIATE: two processes creating the same new store serialize here; the second sees the tables.
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            tables = ListTables(connection, transaction);
             if (tables.Count == 0)
             {
                 using SqliteCommand create = connection.CreateCommand();
@@ -522,35 +515,46 @@ public sealed class RunStore
                 create.Parameters.AddWithValue("$version", SchemaVersion);
                 create.Parameters.AddWithValue("$created", SqliteValues.FormatTime(DateTime.UtcNow));
                 create.ExecuteNonQuery();
-                created = true;
-            }
-            else if (!tables.Contains("schema_info"))
-            {
-                throw new RunStoreException(
-                    FilePath,
-                    $"'{FilePath}' is a SQLite database of another application (it has no schema_info table), not a run store. Pass the path of a store created by mlgi, or a new path to create one.");
-            }
-            else
-            {
-                CheckVersion(connection, transaction);
+                transaction.Commit();
+
+                // WAL cannot be switched on inside a transaction; it is persistent, so this runs once per file.
+                using SqliteCommand wal = connection.CreateCommand();
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                wal.ExecuteNonQuery();
+                return;
             }
 
             transaction.Commit();
         }
 
-        if (created)
+        if (!tables.Contains("schema_info"))
         {
-            // WAL cannot be switched on inside a transaction; it is persistent, so this runs once per file.
-            using SqliteCommand wal = connection.CreateCommand();
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            wal.ExecuteNonQuery();
+            throw new RunStoreException(
+                FilePath,
+                $"'{FilePath}' is a SQLite database of another application (it has no schema_info table), not a run store. Pass the path of a store created by mlgi, or a new path to create one.");
         }
+
+        CheckVersion(connection);
     }
 
-    private void CheckVersion(SqliteConnection connection, SqliteTransaction transaction)
+    private static List<string> ListTables(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using SqliteCommand list = connection.CreateCommand();
+        list.Transaction = transaction;
+        list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+        using SqliteDataReader reader = list.ExecuteReader();
+        var tables = new List<string>();
+        while (reader.Read())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
+    }
+
+    private void CheckVersion(SqliteConnection connection)
     {
         using SqliteCommand version = connection.CreateCommand();
-        version.Transaction = transaction;
         version.CommandText = "SELECT MAX(version) FROM schema_info";
         object? found = version.ExecuteScalar();
         if (found is not long number)

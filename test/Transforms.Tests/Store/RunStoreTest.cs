@@ -331,25 +331,35 @@ public sealed class RunStoreTest
     }
 
     [TestMethod]
-    public void A_reader_reads_committed_rows_while_the_writer_holds_the_store_open()
+    public void A_reader_opens_and_reads_committed_rows_while_a_write_transaction_is_open()
     {
         using var folder = new TempFolder();
         string path = folder.File("runs.db");
         RunStore store = RunStore.Open(path);
-        using RunWriter writer = store.StartRun("live", options: new RunWriterOptions { CommitInterval = TimeSpan.FromSeconds(30) });
+        using RunWriter writer = store.StartRun("live");
         writer.WriteStep(1, 1, 1, 0.1, 1);
         writer.Flush();
 
-        // The writer's next batch stays open (30 s interval) with an uncommitted row: WAL lets readers in regardless.
-        writer.WriteStep(2, 1, 1, 0.1, 1);
+        // A writer in the middle of a batch: an open write transaction with an uncommitted row.
+        using SqliteConnection busy = Raw(path);
+        using SqliteTransaction batch = busy.BeginTransaction();
+        using (SqliteCommand insert = busy.CreateCommand())
+        {
+            insert.Transaction = batch;
+            insert.CommandText = $"INSERT INTO steps (run_id, step, epoch) VALUES ('{writer.RunId}', 2, 1)";
+            insert.ExecuteNonQuery();
+        }
+
         RunStore reader = RunStore.Open(path);
         IReadOnlyList<StepRecord> seen = reader.ReadSteps(writer.RunId);
         RunInfo run = reader.GetRun(writer.RunId);
+        batch.Rollback();
 
         Assert.AreEqual(1L, seen.Single().Step, "The reader sees the committed step and not the open batch.");
         Assert.AreEqual(RunStatus.Running, run.Status, "A run whose writer is alive stays running when the store is opened.");
+        writer.WriteStep(3, 1, 1, 0.1, 1);
         writer.Complete();
-        Assert.HasCount(2, reader.ReadSteps(writer.RunId));
+        CollectionAssert.AreEqual(new[] { 1L, 3L }, reader.ReadSteps(writer.RunId).Select(s => s.Step).ToArray());
     }
 
     [TestMethod]
