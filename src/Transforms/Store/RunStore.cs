@@ -24,6 +24,8 @@ public sealed class RunStore
 
     private const int SqliteNotADatabase = 26;
     private const int SqliteCorrupt = 11;
+    private const int SqliteCannotOpen = 14;
+    private const int SqliteReadOnly = 8;
     private const string RunColumns =
         "r.id, r.name, r.status, r.started_utc, r.ended_utc, r.heartbeat_utc, r.config_json, r.model_summary, r.message, r.writer_pid, r.writer_host, " +
         "COALESCE(NULLIF((SELECT COUNT(*) FROM steps s WHERE s.run_id = r.id), 0), (SELECT COUNT(DISTINCT a.step) FROM activity a WHERE a.run_id = r.id))";
@@ -54,7 +56,7 @@ public sealed class RunStore
     /// <returns>The store.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="RunStoreException">The file is not a SQLite database, belongs to another application, is damaged,
-    /// or has a schema version this library does not support.</exception>
+    /// cannot be opened for writing, or has a schema version this library does not support.</exception>
     public static RunStore Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -67,7 +69,17 @@ public sealed class RunStore
         string? folder = Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(folder))
         {
-            Directory.CreateDirectory(folder);
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RunStoreException(
+                    fullPath,
+                    $"The folder of the run store '{fullPath}' cannot be created ({e.Message}). Check that '{folder}' is not a file and is writable, or pass another path.",
+                    innerException: e);
+            }
         }
 
         var store = new RunStore(fullPath);
@@ -80,6 +92,13 @@ public sealed class RunStore
             throw new RunStoreException(
                 fullPath,
                 $"'{fullPath}' is not a SQLite database, so it cannot be a run store. Pass the path of a store created by mlgi (a .db file), or a new path to create one; to load a CSV trace use RunStore.Import (`mlgi import`).",
+                innerException: e);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCannotOpen or SqliteReadOnly)
+        {
+            throw new RunStoreException(
+                fullPath,
+                $"The run store '{fullPath}' cannot be opened for writing ({e.Message}). Check that the file and its folder are writable by this user, or pass another path.",
                 innerException: e);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt)
@@ -268,7 +287,8 @@ public sealed class RunStore
     /// Imports a CSV trace (see <see cref="TraceCsv"/>): one new run per distinct <c>run</c> value (its name is that
     /// value), or one run named after the file when the column is absent or empty. Runs are <c>completed</c>; their
     /// <c>steps</c> rows are derived from the trace (loss and learning rate of the <c>network</c> row, else the first row of the step).
-    /// The whole file is validated first and imported in one transaction: a file with any bad line imports nothing.
+    /// The whole file is validated first and imported in one transaction: a file with any bad line imports nothing,
+    /// and a file with a header but no rows creates no run.
     /// </summary>
     /// <param name="path">The CSV file.</param>
     /// <returns>The new runs, in the order they first appear in the file.</returns>

@@ -98,6 +98,20 @@ public sealed class RunStoreTest
     }
 
     [TestMethod]
+    public void Open_under_a_path_whose_folder_is_a_file_names_the_store_and_the_folder()
+    {
+        using var folder = new TempFolder();
+        string notAFolder = folder.File("notes.txt");
+        File.WriteAllText(notAFolder, "hello");
+        string path = Path.Combine(notAFolder, "runs.db");
+
+        RunStoreException error = Assert.ThrowsExactly<RunStoreException>(() => RunStore.Open(path));
+
+        Assert.AreEqual(path, error.FilePath);
+        Assert.Contains($"'{notAFolder}' is not a file", error.Message);
+    }
+
+    [TestMethod]
     public void Open_rejects_a_folder()
     {
         using var folder = new TempFolder();
