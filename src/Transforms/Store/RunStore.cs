@@ -127,7 +127,7 @@ public sealed class RunStore
         options.Validate();
         configJson = ValidateJson(configJson);
 
-        var (processId, host, processStart) = WriterProcess.Current();
+        var (processId, host, startToken) = WriterProcess.Current();
         SqliteConnection connection = OpenConnection();
         try
         {
@@ -147,7 +147,7 @@ public sealed class RunStore
                 insert.Parameters.AddWithValue("$summary", modelSummary ?? "");
                 insert.Parameters.AddWithValue("$pid", processId);
                 insert.Parameters.AddWithValue("$host", host);
-                insert.Parameters.AddWithValue("$start", SqliteValues.FormatTime(processStart));
+                insert.Parameters.AddWithValue("$start", startToken);
                 insert.ExecuteNonQuery();
                 transaction.Commit();
             }
@@ -430,7 +430,7 @@ public sealed class RunStore
                 bool alive = !reader.IsDBNull(1) && WriterProcess.MightBeAlive(
                     reader.GetInt32(1),
                     reader.IsDBNull(2) ? null : reader.GetString(2),
-                    SqliteValues.ReadTime(reader, 3));
+                    reader.IsDBNull(3) ? null : reader.GetString(3));
                 if (!alive)
                 {
                     gone.Add((reader.GetString(0), reader.IsDBNull(4) ? reader.GetString(5) : reader.GetString(4)));

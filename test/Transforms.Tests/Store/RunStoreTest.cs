@@ -431,8 +431,11 @@ public sealed class RunStoreTest
         writer.WriteStep(1, 1, 1, 0.1, 1);
         writer.Flush();
 
-        // Same pid, different start time: the id now belongs to another process (pid reuse), so the writer is gone.
-        Execute(path, $"UPDATE runs SET writer_start = '2001-01-01T00:00:00.000Z' WHERE id = '{writer.RunId}'");
+        // Same pid, another start token: the id now belongs to another process (pid reuse), so the writer is gone.
+        string token = (string)Scalar(path, $"SELECT writer_start FROM runs WHERE id = '{writer.RunId}'")!;
+        Assert.IsFalse(string.IsNullOrEmpty(token));
+        Assert.AreEqual(RunStatus.Running, RunStore.Open(path).GetRun(writer.RunId).Status, "With the true token the writer is alive.");
+        Execute(path, $"UPDATE runs SET writer_start = '{token}0' WHERE id = '{writer.RunId}'");
         RunInfo reopened = RunStore.Open(path).GetRun(writer.RunId);
 
         Assert.AreEqual(RunStatus.Interrupted, reopened.Status);
