@@ -195,6 +195,44 @@ public sealed class RunStore
         return run;
     }
 
+    /// <summary>
+    /// Finds a run the way a user names it on the command line: by its full id, by a unique prefix of its id
+    /// (<c>r3f9</c>), or by its name when exactly one run has that name.
+    /// </summary>
+    /// <param name="idPrefixOrName">A full id, an id prefix of at least 2 characters, or a run name.</param>
+    /// <returns>The run.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="idPrefixOrName"/> is null.</exception>
+    /// <exception cref="ArgumentException">No run matches, or several do (the message lists them and says how to choose).</exception>
+    public RunInfo FindRun(string idPrefixOrName)
+    {
+        ArgumentNullException.ThrowIfNull(idPrefixOrName);
+        if (TryGetRun(idPrefixOrName, out RunInfo? exact))
+        {
+            return exact;
+        }
+
+        List<RunInfo> matches = ListRuns()
+            .Where(r => (idPrefixOrName.Length >= 2 && r.Id.StartsWith(idPrefixOrName, StringComparison.OrdinalIgnoreCase)) || r.Name == idPrefixOrName)
+            .ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+
+        if (matches.Count == 0)
+        {
+            throw new ArgumentException(
+                $"The run store '{FilePath}' has no run with the id, id prefix or name '{idPrefixOrName}'. List the runs with `mlgi runs` (or RunStore.ListRuns); ids look like 'r3f9a01c2'.",
+                nameof(idPrefixOrName));
+        }
+
+        string candidates = string.Join("; ", matches.Take(10).Select(r => $"{r.Id} ('{r.Name}', started {r.StartedUtc:yyyy-MM-dd HH:mm:ss}Z, {SqliteValues.ToDb(r.Status)})"));
+        string more = matches.Count > 10 ? $" and {matches.Count - 10} more" : "";
+        throw new ArgumentException(
+            $"'{idPrefixOrName}' matches {matches.Count} runs in '{FilePath}': {candidates}{more}. Use a longer id prefix or the full id.",
+            nameof(idPrefixOrName));
+    }
+
     /// <summary>Gets one run if it exists.</summary>
     /// <param name="runId">The run id.</param>
     /// <param name="run">The run, or null.</param>

@@ -466,4 +466,32 @@ public sealed class RunStoreTest
         Assert.AreEqual(RunStatus.Failed, run.Status);
         Assert.Contains("disk full (simulated)", run.Message!);
     }
+
+    [TestMethod]
+    public void FindRun_accepts_a_full_id_a_unique_prefix_or_a_unique_name()
+    {
+        using var folder = new TempFolder();
+        RunStore store = RunStore.Open(folder.File("runs.db"));
+        string[] ids = new string[3];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            using RunWriter writer = store.StartRun(i == 2 ? "twin" : i == 1 ? "twin" : "baseline");
+            ids[i] = writer.RunId;
+            writer.Complete();
+        }
+
+        string unique = Enumerable.Range(2, 7).Select(n => ids[0][..n]).First(p => !ids[1].StartsWith(p, StringComparison.Ordinal) && !ids[2].StartsWith(p, StringComparison.Ordinal));
+
+        Assert.AreEqual(ids[1], store.FindRun(ids[1]).Id);
+        Assert.AreEqual(ids[0], store.FindRun(unique).Id);
+        Assert.AreEqual(ids[0], store.FindRun(unique.ToUpperInvariant()).Id);
+        Assert.AreEqual(ids[0], store.FindRun("baseline").Id);
+        ArgumentException ambiguous = Assert.ThrowsExactly<ArgumentException>(() => store.FindRun("twin"));
+        Assert.Contains("matches 2 runs", ambiguous.Message);
+        Assert.Contains(ids[1], ambiguous.Message);
+        Assert.Contains(ids[2], ambiguous.Message);
+        ArgumentException none = Assert.ThrowsExactly<ArgumentException>(() => store.FindRun("nothing-like-it"));
+        Assert.AreEqual("idPrefixOrName", none.ParamName);
+        Assert.Contains("mlgi runs", none.Message);
+    }
 }
