@@ -1,6 +1,14 @@
+using System.Globalization;
+using Spectre.Console;
+
 namespace MLGradientInsight.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static int Main(string[] args)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        return MlgiApp.Run(args, AnsiConsole.Console);
+    }
 }

@@ -3,9 +3,29 @@ namespace MLGradientInsight.Trainers.Kernels;
 /// <summary>
 /// General matrix multiply on row-major float32 matrices, as BLAS <c>sgemm</c> with <c>CblasRowMajor</c>.
 /// </summary>
-/// <remarks>C ← α·op(A)·op(B) + β·C, op(A) is m×k, op(B) is k×n, C is m×n. When β = 0, C is not read (NaN in C does not propagate).</remarks>
+/// <remarks>
+/// <para>C ← α·op(A)·op(B) + β·C, op(A) is m×k, op(B) is k×n, C is m×n. When β = 0, C is not read (NaN in C does not propagate).
+/// When α = 0 or k = 0, A and B are not read and C ← β·C, as in reference BLAS. C must not overlap A or B.</para>
+/// <para>Backend: OpenBLAS (<c>cblas_sgemm</c>, loaded at run time) for products summing over at least
+/// <see cref="NativeMinimumDepth"/> terms when <see cref="EngineSettings.UseNativeBlas"/> is set and the library is present; otherwise the engine's
+/// cache-blocked SIMD kernel, using up to <see cref="EngineSettings.MaxDegreeOfParallelism"/> threads.
+/// See <see cref="EngineSettings"/> for the <c>MLGI_BLAS</c> environment variable and determinism.</para>
+/// </remarks>
 public static class Gemm
 {
+    /// <summary>
+    /// Products summing over fewer than this many terms run on the managed kernel even when OpenBLAS is loaded: OpenBLAS is
+    /// slow on the short, wide products of a first convolution layer (im2col of a 3×3 kernel on one channel: k = 9), measured
+    /// 6×57600×9 at about 6× slower than the managed kernel.
+    /// </summary>
+    internal const int NativeMinimumDepth = 16;
+
+    /// <summary>
+    /// Products with fewer outputs (m·n) than this run on the managed kernel. Measured (one core, AVX-512): OpenBLAS's call
+    /// overhead is small and it wins from 4×4×4 upward, so this only keeps single-element products off the native path.
+    /// </summary>
+    internal const long NativeMinimumOutputs = 2;
+
     /// <summary>Computes C ← α·op(A)·op(B) + β·C.</summary>
     /// <param name="transposeA">Use Aᵀ (A stored k×m).</param>
     /// <param name="transposeB">Use Bᵀ (B stored n×k).</param>
@@ -20,26 +40,103 @@ public static class Gemm
     /// <param name="beta">Scale of the existing C.</param>
     /// <param name="c">C, row-major with leading dimension <paramref name="ldc"/>.</param>
     /// <param name="ldc">Row stride of C.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, or a leading dimension is smaller than the row it strides over (or than 1).</exception>
+    /// <exception cref="ArgumentException">A span is shorter than the matrix its dimensions and leading dimension describe.</exception>
     public static void Multiply(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        // Reference implementation; replaced by blocked SIMD kernels and OpenBLAS dispatch.
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                float sum = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    float av = transposeA ? a[(p * lda) + i] : a[(i * lda) + p];
-                    float bv = transposeB ? b[(j * ldb) + p] : b[(p * ldb) + j];
-                    sum += av * bv;
-                }
+        GemmBackend backend = EngineSettings.UseNativeBlas && PrefersNative(m, n, k) && NativeBlas.IsAvailable
+            ? GemmBackend.OpenBlas
+            : GemmBackend.Managed;
+        MultiplyOn(backend, GemmKernel.Auto, EngineSettings.MaxDegreeOfParallelism, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
 
-                int ci = (i * ldc) + j;
-                c[ci] = beta == 0 ? alpha * sum : (alpha * sum) + (beta * c[ci]);
-            }
+    /// <summary>
+    /// <see cref="Multiply"/>
+    /// on a chosen backend, ignoring <see cref="EngineSettings"/> (tests and benchmarks call this so they need no global state).
+    /// </summary>
+    /// <param name="backend">The backend; <see cref="GemmBackend.OpenBlas"/> requires <see cref="NativeBlas.IsAvailable"/>.</param>
+    /// <param name="kernel">The managed micro-kernel (managed backend only).</param>
+    /// <param name="maxDegreeOfParallelism">Most threads of the managed backend.</param>
+    /// <param name="transposeA">Use Aᵀ.</param>
+    /// <param name="transposeB">Use Bᵀ.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">Inner dimension.</param>
+    /// <param name="alpha">Scale of the product.</param>
+    /// <param name="a">A.</param>
+    /// <param name="lda">Row stride of A.</param>
+    /// <param name="b">B.</param>
+    /// <param name="ldb">Row stride of B.</param>
+    /// <param name="beta">Scale of C; 0 means C is not read.</param>
+    /// <param name="c">C.</param>
+    /// <param name="ldc">Row stride of C.</param>
+    internal static void MultiplyOn(
+        GemmBackend backend, GemmKernel kernel, int maxDegreeOfParallelism,
+        bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        // k = 0 and α = 0 (C ← β·C, A and B unread) stay managed: CBLAS libraries differ on whether they read C then.
+        if (backend == GemmBackend.OpenBlas && k != 0 && alpha != 0)
+        {
+            NativeBlas.Sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+
+        ManagedGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxDegreeOfParallelism, kernel);
+    }
+
+    /// <summary>Whether OpenBLAS is expected to beat the managed kernel on this shape (always true under <c>MLGI_BLAS=openblas</c>).</summary>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">Inner dimension.</param>
+    /// <returns>True to call OpenBLAS.</returns>
+    internal static bool PrefersNative(int m, int n, int k) =>
+        EngineSettings.ForceNativeBlas || (k >= NativeMinimumDepth && (long)m * n >= NativeMinimumOutputs);
+
+    /// <summary>Checks dimensions, leading dimensions and span lengths as CBLAS does, but by throwing.</summary>
+    /// <param name="transposeA">Use Aᵀ.</param>
+    /// <param name="transposeB">Use Bᵀ.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">Inner dimension.</param>
+    /// <param name="aLength">Length of A.</param>
+    /// <param name="lda">Row stride of A.</param>
+    /// <param name="bLength">Length of B.</param>
+    /// <param name="ldb">Row stride of B.</param>
+    /// <param name="cLength">Length of C.</param>
+    /// <param name="ldc">Row stride of C.</param>
+    internal static void Validate(
+        bool transposeA, bool transposeB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        CheckMatrix("a", transposeA ? k : m, transposeA ? m : k, aLength, lda, "lda", transposeA ? "k×m (Aᵀ)" : "m×k");
+        CheckMatrix("b", transposeB ? n : k, transposeB ? k : n, bLength, ldb, "ldb", transposeB ? "n×k (Bᵀ)" : "k×n");
+        CheckMatrix("c", m, n, cLength, ldc, "ldc", "m×n");
+    }
+
+    private static void CheckMatrix(string name, int rows, int cols, int length, int ld, string ldName, string layout)
+    {
+        if (ld < Math.Max(1, cols))
+        {
+            throw new ArgumentOutOfRangeException(
+                ldName, ld, $"{ldName} = {ld} is smaller than the {cols} columns of {name} stored {layout} = {rows}×{cols}; it must be at least max(1, {cols}).");
+        }
+
+        long needed = rows == 0 || cols == 0 ? 0 : ((long)(rows - 1) * ld) + cols;
+        if (length < needed)
+        {
+            throw new ArgumentException(
+                $"{name} holds {length} values but a {rows}×{cols} matrix ({layout}) with row stride {ldName} = {ld} needs {needed}.", name);
         }
     }
 }

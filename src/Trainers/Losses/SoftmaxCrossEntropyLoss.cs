@@ -17,6 +17,7 @@ public sealed class SoftmaxCrossEntropyLoss : Loss
     public override bool IsClassification => true;
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The prediction is not (N, C), the target is not (N), or a target is not a class index.</exception>
     public override float Forward(Tensor prediction, Tensor target)
     {
         ArgumentNullException.ThrowIfNull(prediction);
@@ -55,19 +56,6 @@ public sealed class SoftmaxCrossEntropyLoss : Loss
     public override Tensor Backward() => _gradient;
 
     /// <inheritdoc/>
-    public override int CountCorrect(Tensor prediction, Tensor target)
-    {
-        ArgumentNullException.ThrowIfNull(prediction);
-        ArgumentNullException.ThrowIfNull(target);
-        int n = prediction.Dim(0), classes = prediction.Dim(1), correct = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (ArgMax(prediction.Span.Slice(i * classes, classes)) == (int)target.Span[i])
-            {
-                correct++;
-            }
-        }
-
-        return correct;
-    }
+    /// <exception cref="ArgumentException">The shapes do not match.</exception>
+    public override int CountCorrect(Tensor prediction, Tensor target) => NllLoss.CountArgMaxCorrect(prediction, target);
 }

@@ -1,12 +1,21 @@
 namespace MLGradientInsight.Trainers.Optimizers;
 
 /// <summary>Base of the optimizers (004): updates parameters from their gradients, per parameter group.</summary>
+/// <remarks>
+/// Parameters are numbered in group order, then in order within each group (the <em>flat index</em>
+/// 0 … <see cref="ParameterCount"/> − 1); optimizers keep their per-parameter state under that index.
+/// State is allocated once, on the first step, and reused: a step allocates nothing.
+/// </remarks>
 public abstract class Optimizer
 {
     private readonly ParameterGroup[] _groups;
+    private readonly int _parameterCount;
+    private readonly int _largestParameter;
+    private readonly float[]?[] _scratch = new float[3][];
 
     /// <summary>Initializes the optimizer with parameter groups.</summary>
     /// <param name="groups">The groups; a parameter may appear in one group only.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="groups"/> is null.</exception>
     /// <exception cref="ArgumentException">No group, or a parameter in two groups.</exception>
     protected Optimizer(IEnumerable<ParameterGroup> groups)
     {
@@ -20,14 +29,19 @@ public abstract class Optimizer
         var seen = new HashSet<Parameter>();
         foreach (ParameterGroup g in _groups)
         {
+            ArgumentNullException.ThrowIfNull(g, nameof(groups));
             foreach (Parameter p in g.Parameters)
             {
                 if (!seen.Add(p))
                 {
                     throw new ArgumentException($"Parameter '{p.Name}' is in more than one group.", nameof(groups));
                 }
+
+                _largestParameter = Math.Max(_largestParameter, p.Length);
             }
         }
+
+        _parameterCount = seen.Count;
     }
 
     /// <summary>Gets the parameter groups.</summary>
@@ -36,18 +50,54 @@ public abstract class Optimizer
     /// <summary>Gets the number of <see cref="Step"/> calls so far.</summary>
     public long StepCount { get; protected set; }
 
+    /// <summary>Gets the number of parameters over all groups (the size of the flat index).</summary>
+    protected int ParameterCount => _parameterCount;
+
+    /// <summary>Gets the element count of the largest parameter (the size a shared scratch buffer needs).</summary>
+    protected int LargestParameterLength => _largestParameter;
+
     /// <summary>Applies one update to every parameter from its current gradient.</summary>
     public abstract void Step();
 
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGrad()
     {
+        // for loops over the array: no enumerator allocation on the per-step path.
         foreach (ParameterGroup g in _groups)
         {
-            foreach (Parameter p in g.Parameters)
+            IReadOnlyList<Parameter> parameters = g.Parameters;
+            for (int i = 0; i < parameters.Count; i++)
             {
-                p.Gradient.Clear();
+                parameters[i].Gradient.Clear();
             }
         }
+    }
+
+    /// <summary>Gets a scratch buffer shared by all parameters, allocated once on first use.</summary>
+    /// <param name="slot">Which buffer, 0 to 2 (distinct slots never overlap).</param>
+    /// <param name="length">The length needed, at most <see cref="LargestParameterLength"/>.</param>
+    /// <returns>The first <paramref name="length"/> elements of the buffer; contents unspecified.</returns>
+    protected Span<float> Scratch(int slot, int length) =>
+        (_scratch[slot] ??= new float[_largestParameter]).AsSpan(0, length);
+
+    /// <summary>Gets the flat index of a parameter, or −1 when it belongs to no group.</summary>
+    /// <param name="parameter">The parameter.</param>
+    /// <returns>Its position in group order.</returns>
+    protected int IndexOf(Parameter parameter)
+    {
+        int index = 0;
+        foreach (ParameterGroup g in _groups)
+        {
+            IReadOnlyList<Parameter> parameters = g.Parameters;
+            for (int i = 0; i < parameters.Count; i++, index++)
+            {
+                if (ReferenceEquals(parameters[i], parameter))
+                {
+                    return index;
+                }
+            }
+        }
+
+        return -1;
     }
 }

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MLGradientInsight.Trainers.Data;
+using MLGradientInsight.Trainers.Training;
+using MLGradientInsight.Transforms.Activity;
+using MLGradientInsight.Transforms.Store;
+using Spectre.Console;
+
+namespace MLGradientInsight.Cli;
+
+/// <summary>
+/// <c>mlgi train --track</c>: a gradient-activity tracker attached to the trainer, writing the run,
+/// its steps, epochs and activity rows to the run store in the background.
+/// </summary>
+internal sealed class TrackingSession : IDisposable, IActivitySink
+{
+    private readonly RunWriter _writer;
+    private readonly GradientActivityTracker _tracker;
+    private readonly List<IDisposable> _subscriptions = [];
+    private bool _finished;
+
+    private TrackingSession(RunWriter writer, GradientActivityTracker tracker)
+    {
+        _writer = writer;
+        _tracker = tracker;
+    }
+
+    public string RunId => _writer.RunId;
+
+    public static TrackingSession Start(TrainSettings settings, Trainer trainer, Dataset train, IAnsiConsole console)
+    {
+        RunStore store = RunStore.Open(settings.Store);
+        string config = JsonSerializer.Serialize(settings);
+        RunWriter writer = store.StartRun(settings.RunName ?? $"{ModelSpec.Describe(settings, train)} on {settings.Dataset}", config, trainer.Model.Summary(train.SampleShape));
+        var tracker = new GradientActivityTracker(trainer.Model.Parameters, new GradientActivityOptions { RunId = writer.RunId });
+        var session = new TrackingSession(writer, tracker);
+        console.MarkupLine($"run [bold]{Markup.Escape(writer.RunId)}[/] recording to {Markup.Escape(Path.GetFullPath(settings.Store))}");
+        session._subscriptions.Add(tracker.Attach(trainer, session));
+        session._subscriptions.Add(trainer.OnStepCompleted((in TrainingStepContext c) => writer.WriteStep(in c)));
+        session._subscriptions.Add(trainer.OnEpochCompleted(writer.WriteEpoch));
+        return session;
+    }
+
+    /// <summary>One line with the network and per-layer activity of the last step, or empty during warm-up.</summary>
+    public string Describe()
+    {
+        ActivityStepView view = _tracker.LastStep;
+        if (!view.HasActivity)
+        {
+            return "activity: warming up";
+        }
+
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"activity net {view.Network.Activity:G3}");
+        for (int i = 0; i < view.LayerCount; i++)
+        {
+            LayerActivity layer = view.Layer(i);
+            sb.Append(CultureInfo.InvariantCulture, $" {layer.Name} {layer.Activity:G3}");
+        }
+
+        return sb.ToString();
+    }
+
+    public void Complete(EvaluationResult final)
+    {
+        _writer.Complete();
+        _finished = true;
+    }
+
+    public void Fail(string message)
+    {
+        _writer.Fail(message);
+        _finished = true;
+    }
+
+    public void Write(ActivityRecord record) => _writer.WriteActivity(record);
+
+    public void WriteBatch(ReadOnlySpan<ActivityRecord> records) => _writer.WriteActivity(records);
+
+    public void Dispose()
+    {
+        foreach (IDisposable s in _subscriptions)
+        {
+            s.Dispose();
+        }
+
+        if (!_finished)
+        {
+            _writer.Fail("the training command ended with an error");
+        }
+
+        _writer.Dispose();
+    }
+}

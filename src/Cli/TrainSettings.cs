@@ -1,0 +1,43 @@
+namespace MLGradientInsight.Cli;
+
+/// <summary>Everything <c>mlgi train</c> was asked to do (also stored as the run's configuration).</summary>
+internal sealed record TrainSettings
+{
+    public string Model { get; init; } = "";
+
+    public string Dataset { get; init; } = "";
+
+    public string Optimizer { get; init; } = "sgd";
+
+    public float LearningRate { get; init; } = 0.01f;
+
+    public float? Momentum { get; init; }
+
+    public float WeightDecay { get; init; }
+
+    public string Schedule { get; init; } = "constant";
+
+    public int SlowLearningSteps { get; init; } = 1;
+
+    public string Activation { get; init; } = "relu";
+
+    public int Epochs { get; init; } = 3;
+
+    public int BatchSize { get; init; } = 64;
+
+    public int Seed { get; init; } = 1;
+
+    public int? Limit { get; init; }
+
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    public string? Save { get; init; }
+
+    public bool Track { get; init; }
+
+    public string Store { get; init; } = "runs.db";
+
+    public string? RunName { get; init; }
+
+    public string? DataDirectory { get; init; }
+}

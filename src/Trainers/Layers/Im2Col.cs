@@ -1,0 +1,157 @@
+using System.Numerics.Tensors;
+
+namespace MLGradientInsight.Trainers.Layers;
+
+/// <summary>
+/// Unfolds image patches into columns (im2col) and folds column gradients back (col2im), the
+/// lowering that turns a convolution into one matrix product.
+/// </summary>
+/// <remarks>
+/// For one sample of shape (C, H, W) the column matrix has C·kh·kw rows and OH·OW columns:
+/// row r = (c·kh + i)·kw + j, column l = oy·OW + ox holds x[c, oy·sh − ph + i, ox·sw − pw + j]
+/// (zero outside the image). Rows are <c>ld</c> floats apart, so several samples can share one
+/// matrix side by side (sample n at column offset n·OH·OW, ld = N·OH·OW).
+/// </remarks>
+internal static class Im2Col
+{
+    /// <summary>Output length of a convolution or pooling along one axis: ⌊(size + 2·padding − kernel) / stride⌋ + 1.</summary>
+    /// <param name="size">The input length.</param>
+    /// <param name="kernel">The window length.</param>
+    /// <param name="stride">The step.</param>
+    /// <param name="padding">The zero padding on each side.</param>
+    /// <returns>The output length (≤ 0 when the window does not fit).</returns>
+    internal static int OutputSize(int size, int kernel, int stride, int padding)
+    {
+        int span = size + (2 * padding) - kernel;
+        return span < 0 ? 0 : (span / stride) + 1;
+    }
+
+    /// <summary>Writes the patches of one sample into the column matrix.</summary>
+    /// <param name="image">One sample, (C, H, W).</param>
+    /// <param name="geometry">The convolution geometry.</param>
+    /// <param name="columns">The destination; row r starts at r·<paramref name="ld"/>.</param>
+    /// <param name="ld">The row stride of <paramref name="columns"/>.</param>
+    internal static void Unfold(ReadOnlySpan<float> image, in ConvGeometry geometry, Span<float> columns, int ld)
+    {
+        int h = geometry.Height, w = geometry.Width, oh = geometry.OutputHeight, ow = geometry.OutputWidth;
+        int kh = geometry.KernelHeight, kw = geometry.KernelWidth;
+        int sh = geometry.StrideHeight, sw = geometry.StrideWidth, ph = geometry.PaddingHeight, pw = geometry.PaddingWidth;
+        int plane = oh * ow;
+        for (int c = 0; c < geometry.Channels; c++)
+        {
+            ReadOnlySpan<float> channel = image.Slice(c * h * w, h * w);
+            for (int i = 0; i < kh; i++)
+            {
+                for (int j = 0; j < kw; j++)
+                {
+                    Span<float> row = columns.Slice((((c * kh) + i) * kw + j) * ld, plane);
+
+                    // Output columns whose input column ox·sw − pw + j lies inside [0, w).
+                    int oxStart = Math.Min(ow, CeilDiv(Math.Max(0, pw - j), sw));
+                    int oxEnd = Math.Max(oxStart, Math.Min(ow, CeilDiv(w + pw - j, sw)));
+                    for (int oy = 0; oy < oh; oy++)
+                    {
+                        Span<float> dst = row.Slice(oy * ow, ow);
+                        int iy = (oy * sh) - ph + i;
+                        if ((uint)iy >= (uint)h)
+                        {
+                            dst.Clear();
+                            continue;
+                        }
+
+                        ReadOnlySpan<float> src = channel.Slice(iy * w, w);
+                        dst[..oxStart].Clear();
+                        dst[oxEnd..].Clear();
+                        if (sw == 1)
+                        {
+                            src.Slice(oxStart - pw + j, oxEnd - oxStart).CopyTo(dst[oxStart..oxEnd]);
+                        }
+                        else
+                        {
+                            for (int ox = oxStart; ox < oxEnd; ox++)
+                            {
+                                dst[ox] = src[(ox * sw) - pw + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds the column gradients of one sample back onto its image gradient (the adjoint of <see cref="Unfold"/>).</summary>
+    /// <param name="columns">The column gradients; row r starts at r·<paramref name="ld"/>.</param>
+    /// <param name="ld">The row stride of <paramref name="columns"/>.</param>
+    /// <param name="geometry">The convolution geometry.</param>
+    /// <param name="image">The sample's gradient, (C, H, W); values are added, not overwritten.</param>
+    internal static void FoldAdd(ReadOnlySpan<float> columns, int ld, in ConvGeometry geometry, Span<float> image)
+    {
+        int h = geometry.Height, w = geometry.Width, oh = geometry.OutputHeight, ow = geometry.OutputWidth;
+        int kh = geometry.KernelHeight, kw = geometry.KernelWidth;
+        int sh = geometry.StrideHeight, sw = geometry.StrideWidth, ph = geometry.PaddingHeight, pw = geometry.PaddingWidth;
+        int plane = oh * ow;
+        for (int c = 0; c < geometry.Channels; c++)
+        {
+            Span<float> channel = image.Slice(c * h * w, h * w);
+            for (int i = 0; i < kh; i++)
+            {
+                for (int j = 0; j < kw; j++)
+                {
+                    ReadOnlySpan<float> row = columns.Slice((((c * kh) + i) * kw + j) * ld, plane);
+                    int oxStart = Math.Min(ow, CeilDiv(Math.Max(0, pw - j), sw));
+                    int oxEnd = Math.Max(oxStart, Math.Min(ow, CeilDiv(w + pw - j, sw)));
+                    if (oxEnd == oxStart)
+                    {
+                        continue;
+                    }
+
+                    for (int oy = 0; oy < oh; oy++)
+                    {
+                        int iy = (oy * sh) - ph + i;
+                        if ((uint)iy >= (uint)h)
+                        {
+                            continue;
+                        }
+
+                        ReadOnlySpan<float> src = row.Slice(oy * ow, ow);
+                        Span<float> dst = channel.Slice(iy * w, w);
+                        if (sw == 1)
+                        {
+                            Span<float> target = dst.Slice(oxStart - pw + j, oxEnd - oxStart);
+                            TensorPrimitives.Add(target, src[oxStart..oxEnd], target);
+                        }
+                        else
+                        {
+                            for (int ox = oxStart; ox < oxEnd; ox++)
+                            {
+                                dst[(ox * sw) - pw + j] += src[ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int CeilDiv(int a, int b) => a <= 0 ? 0 : (a + b - 1) / b;
+}
+
+/// <summary>The sizes of one 2-D convolution or pooling over a (C, H, W) sample.</summary>
+/// <param name="Channels">C.</param>
+/// <param name="Height">H.</param>
+/// <param name="Width">W.</param>
+/// <param name="KernelHeight">kh.</param>
+/// <param name="KernelWidth">kw.</param>
+/// <param name="StrideHeight">sh.</param>
+/// <param name="StrideWidth">sw.</param>
+/// <param name="PaddingHeight">ph.</param>
+/// <param name="PaddingWidth">pw.</param>
+internal readonly record struct ConvGeometry(
+    int Channels, int Height, int Width, int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PaddingHeight, int PaddingWidth)
+{
+    /// <summary>Gets OH.</summary>
+    public int OutputHeight => Im2Col.OutputSize(Height, KernelHeight, StrideHeight, PaddingHeight);
+
+    /// <summary>Gets OW.</summary>
+    public int OutputWidth => Im2Col.OutputSize(Width, KernelWidth, StrideWidth, PaddingWidth);
+}

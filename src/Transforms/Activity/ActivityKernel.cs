@@ -1,0 +1,272 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MLGradientInsight.Transforms.Activity;
+
+/// <summary>
+/// The fused per-step pass of the activity algorithm (000 §3.3): one read of g, g_prev and M and one write of
+/// g_prev and M per element, producing every sum the records need.
+/// </summary>
+/// <remarks>
+/// Per element, with g finite:
+/// I = |g − g_prev|; included ⇔ M &gt; absolute ∧ M ≥ relative (000 §3.5);
+/// dI = (|I − M| / M)^(1/p) summed over included elements (eq. 2, root scaling §3.5);
+/// M ← k1·M + k2·I (eq. 3, computed as (k1·M) + (k2·I) without FMA so every path rounds alike); g_prev ← g.
+/// A non-finite g is counted, excluded, and leaves M and g_prev untouched.
+/// Sums are accumulated in float lanes over blocks of <see cref="Block"/> elements and then in double.
+/// </remarks>
+internal static class ActivityKernel
+{
+    /// <summary>Elements per float accumulation block.</summary>
+    internal const int Block = 4096;
+
+    /// <summary>Settings of one pass.</summary>
+    /// <param name="Absolute">Absolute threshold on M.</param>
+    /// <param name="Relative">Relative threshold already multiplied by the layer's mean M.</param>
+    /// <param name="Keep">k1 = 1 − k2.</param>
+    /// <param name="Smoothing">k2.</param>
+    /// <param name="RootExponent">p.</param>
+    internal readonly record struct Settings(float Absolute, float Relative, float Keep, float Smoothing, float RootExponent);
+
+    /// <summary>Step 1: g_prev ← g (non-finite values store 0); counts non-finite values and Σ g².</summary>
+    internal static void First(ReadOnlySpan<float> g, Span<float> previous, ref ActivitySums sums)
+    {
+        double squares = 0;
+        long nonFinite = 0;
+        for (int i = 0; i < g.Length; i++)
+        {
+            float x = g[i];
+            if (float.IsFinite(x))
+            {
+                previous[i] = x;
+                squares += (double)x * x;
+            }
+            else
+            {
+                previous[i] = 0f;
+                nonFinite++;
+            }
+        }
+
+        sums.SumSquares += squares;
+        sums.NonFinite += nonFinite;
+    }
+
+    /// <summary>Warm-up step: M ← M + |g − g_prev| and g_prev ← g for finite g (M holds the sum until warm-up ends).</summary>
+    internal static void Warmup(ReadOnlySpan<float> g, Span<float> previous, Span<float> mean, ref ActivitySums sums)
+    {
+        double squares = 0;
+        long nonFinite = 0;
+        for (int i = 0; i < g.Length; i++)
+        {
+            float x = g[i];
+            if (float.IsFinite(x))
+            {
+                mean[i] += MathF.Abs(x - previous[i]);
+                previous[i] = x;
+                squares += (double)x * x;
+            }
+            else
+            {
+                nonFinite++;
+            }
+        }
+
+        sums.SumSquares += squares;
+        sums.NonFinite += nonFinite;
+    }
+
+    /// <summary>An active step over one slice; adds its sums to <paramref name="sums"/>.</summary>
+    /// <param name="g">The current gradient (or grouped values).</param>
+    /// <param name="previous">g_prev, updated in place.</param>
+    /// <param name="mean">M, updated in place.</param>
+    /// <param name="settings">Thresholds and coefficients.</param>
+    /// <param name="sums">The running sums.</param>
+    internal static void Active(ReadOnlySpan<float> g, Span<float> previous, Span<float> mean, in Settings settings, ref ActivitySums sums)
+    {
+        if (previous.Length != g.Length || mean.Length != g.Length)
+        {
+            throw new ArgumentException($"Slices differ in length: g {g.Length}, g_prev {previous.Length}, M {mean.Length}.", nameof(previous));
+        }
+
+        int done = 0;
+        if (Vector512.IsHardwareAccelerated && g.Length >= Vector512<float>.Count)
+        {
+            done = Active512(g, previous, mean, settings, ref sums);
+        }
+        else if (Vector256.IsHardwareAccelerated && g.Length >= Vector256<float>.Count)
+        {
+            done = Active256(g, previous, mean, settings, ref sums);
+        }
+
+        ActiveScalar(g[done..], previous[done..], mean[done..], settings, ref sums);
+    }
+
+    /// <summary>The scalar path (tails and machines without SIMD).</summary>
+    internal static void ActiveScalar(ReadOnlySpan<float> g, Span<float> previous, Span<float> mean, in Settings settings, ref ActivitySums sums)
+    {
+        float absolute = settings.Absolute, relative = settings.Relative, keep = settings.Keep, k2 = settings.Smoothing;
+        float p = settings.RootExponent, inverseP = 1f / p;
+        double sumActivity = 0, sumIncludedMean = 0, sumMean = 0, squares = 0;
+        long included = 0, nonFinite = 0;
+        for (int i = 0; i < g.Length; i++)
+        {
+            float x = g[i];
+            float m = mean[i];
+            if (!float.IsFinite(x))
+            {
+                nonFinite++;
+                sumMean += m;
+                continue;
+            }
+
+            float change = MathF.Abs(x - previous[i]);
+            if (m > absolute && m >= relative)
+            {
+                float d = MathF.Abs(change - m) / m;
+                d = p == 1f ? d : p == 2f ? MathF.Sqrt(d) : MathF.Exp(MathF.Log(d) * inverseP);
+                sumActivity += d;
+                sumIncludedMean += m;
+                included++;
+            }
+
+            float updated = (keep * m) + (k2 * change);
+            mean[i] = updated;
+            previous[i] = x;
+            sumMean += updated;
+            squares += (double)x * x;
+        }
+
+        sums.SumActivity += sumActivity;
+        sums.Included += included;
+        sums.SumIncludedMean += sumIncludedMean;
+        sums.SumMean += sumMean;
+        sums.SumSquares += squares;
+        sums.NonFinite += nonFinite;
+    }
+
+    /// <summary>The Vector512 path; returns how many leading elements it processed (a multiple of the vector width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Active512(ReadOnlySpan<float> g, Span<float> previous, Span<float> mean, in Settings settings, ref ActivitySums sums)
+    {
+        int width = Vector512<float>.Count;
+        int end = g.Length - (g.Length % width);
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float pRef = ref MemoryMarshal.GetReference(previous);
+        ref float mRef = ref MemoryMarshal.GetReference(mean);
+        Vector512<float> absolute = Vector512.Create(settings.Absolute);
+        Vector512<float> relative = Vector512.Create(settings.Relative);
+        Vector512<float> keep = Vector512.Create(settings.Keep);
+        Vector512<float> k2 = Vector512.Create(settings.Smoothing);
+        Vector512<float> inverseP = Vector512.Create(1f / settings.RootExponent);
+        Vector512<float> one = Vector512<float>.One;
+        int root = settings.RootExponent == 1f ? 1 : settings.RootExponent == 2f ? 2 : 0;
+        for (int start = 0; start < end; start += Block)
+        {
+            int stop = Math.Min(end, start + Block);
+            Vector512<float> sumActivity = Vector512<float>.Zero, count = Vector512<float>.Zero, sumIncludedMean = Vector512<float>.Zero;
+            Vector512<float> sumMean = Vector512<float>.Zero, squares = Vector512<float>.Zero, nonFinite = Vector512<float>.Zero;
+            for (int i = start; i < stop; i += width)
+            {
+                Vector512<float> x = Vector512.LoadUnsafe(ref gRef, (nuint)i);
+                Vector512<float> p = Vector512.LoadUnsafe(ref pRef, (nuint)i);
+                Vector512<float> m = Vector512.LoadUnsafe(ref mRef, (nuint)i);
+                Vector512<float> finite = Vector512.Equals(x - x, Vector512<float>.Zero);
+                Vector512<float> change = Vector512.Abs(x - p);
+                Vector512<float> included = finite & Vector512.GreaterThan(m, absolute) & Vector512.GreaterThanOrEqual(m, relative);
+                Vector512<float> d = Vector512.Abs(change - m) / m;
+                if (root == 2)
+                {
+                    d = Vector512.Sqrt(d);
+                }
+                else if (root == 0)
+                {
+                    // 1^(1/p) = 1 exactly (the approximate Exp/Log would not keep the 'frozen' signature dI = 1 exact).
+                    d = Vector512.ConditionalSelect(Vector512.Equals(d, one), one, Vector512.Exp(Vector512.Log(d) * inverseP));
+                }
+
+                sumActivity += d & included;
+                count += one & included;
+                sumIncludedMean += m & included;
+                Vector512<float> updated = Vector512.ConditionalSelect(finite, (keep * m) + (k2 * change), m);
+                sumMean += updated;
+                squares += (x * x) & finite;
+                nonFinite += Vector512.AndNot(one, finite);
+                updated.StoreUnsafe(ref mRef, (nuint)i);
+                Vector512.ConditionalSelect(finite, x, p).StoreUnsafe(ref pRef, (nuint)i);
+            }
+
+            sums.SumActivity += Vector512.Sum(sumActivity);
+            sums.Included += (long)Vector512.Sum(count);
+            sums.SumIncludedMean += Vector512.Sum(sumIncludedMean);
+            sums.SumMean += Vector512.Sum(sumMean);
+            sums.SumSquares += Vector512.Sum(squares);
+            sums.NonFinite += (long)Vector512.Sum(nonFinite);
+        }
+
+        return end;
+    }
+
+    /// <summary>The Vector256 path; returns how many leading elements it processed (a multiple of the vector width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Active256(ReadOnlySpan<float> g, Span<float> previous, Span<float> mean, in Settings settings, ref ActivitySums sums)
+    {
+        int width = Vector256<float>.Count;
+        int end = g.Length - (g.Length % width);
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float pRef = ref MemoryMarshal.GetReference(previous);
+        ref float mRef = ref MemoryMarshal.GetReference(mean);
+        Vector256<float> absolute = Vector256.Create(settings.Absolute);
+        Vector256<float> relative = Vector256.Create(settings.Relative);
+        Vector256<float> keep = Vector256.Create(settings.Keep);
+        Vector256<float> k2 = Vector256.Create(settings.Smoothing);
+        Vector256<float> inverseP = Vector256.Create(1f / settings.RootExponent);
+        Vector256<float> one = Vector256<float>.One;
+        int root = settings.RootExponent == 1f ? 1 : settings.RootExponent == 2f ? 2 : 0;
+        for (int start = 0; start < end; start += Block)
+        {
+            int stop = Math.Min(end, start + Block);
+            Vector256<float> sumActivity = Vector256<float>.Zero, count = Vector256<float>.Zero, sumIncludedMean = Vector256<float>.Zero;
+            Vector256<float> sumMean = Vector256<float>.Zero, squares = Vector256<float>.Zero, nonFinite = Vector256<float>.Zero;
+            for (int i = start; i < stop; i += width)
+            {
+                Vector256<float> x = Vector256.LoadUnsafe(ref gRef, (nuint)i);
+                Vector256<float> p = Vector256.LoadUnsafe(ref pRef, (nuint)i);
+                Vector256<float> m = Vector256.LoadUnsafe(ref mRef, (nuint)i);
+                Vector256<float> finite = Vector256.Equals(x - x, Vector256<float>.Zero);
+                Vector256<float> change = Vector256.Abs(x - p);
+                Vector256<float> included = finite & Vector256.GreaterThan(m, absolute) & Vector256.GreaterThanOrEqual(m, relative);
+                Vector256<float> d = Vector256.Abs(change - m) / m;
+                if (root == 2)
+                {
+                    d = Vector256.Sqrt(d);
+                }
+                else if (root == 0)
+                {
+                    // 1^(1/p) = 1 exactly (the approximate Exp/Log would not keep the 'frozen' signature dI = 1 exact).
+                    d = Vector256.ConditionalSelect(Vector256.Equals(d, one), one, Vector256.Exp(Vector256.Log(d) * inverseP));
+                }
+
+                sumActivity += d & included;
+                count += one & included;
+                sumIncludedMean += m & included;
+                Vector256<float> updated = Vector256.ConditionalSelect(finite, (keep * m) + (k2 * change), m);
+                sumMean += updated;
+                squares += (x * x) & finite;
+                nonFinite += Vector256.AndNot(one, finite);
+                updated.StoreUnsafe(ref mRef, (nuint)i);
+                Vector256.ConditionalSelect(finite, x, p).StoreUnsafe(ref pRef, (nuint)i);
+            }
+
+            sums.SumActivity += Vector256.Sum(sumActivity);
+            sums.Included += (long)Vector256.Sum(count);
+            sums.SumIncludedMean += Vector256.Sum(sumIncludedMean);
+            sums.SumMean += Vector256.Sum(sumMean);
+            sums.SumSquares += Vector256.Sum(squares);
+            sums.NonFinite += (long)Vector256.Sum(nonFinite);
+        }
+
+        return end;
+    }
+}

@@ -1,0 +1,876 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics.Tensors;
+using MLGradientInsight.Trainers;
+using MLGradientInsight.Trainers.Training;
+using Tensor = MLGradientInsight.Trainers.Tensor;
+
+namespace MLGradientInsight.Transforms.Activity;
+
+/// <summary>
+/// Tracks the gradient activity of a network (000 §3): how much each layer's gradients change relative to
+/// their own smoothed history. Usable from any training loop (<see cref="BeginStep"/>, <see cref="AddGradient"/>
+/// per tensor, <see cref="EndStep"/>) or attached to a <see cref="Trainer"/> (<see cref="Attach"/>).
+/// </summary>
+/// <remarks>
+/// <para>Per tracked layer (tensors sharing a layer name; per tensor with <see cref="GradientActivityOptions.PerTensor"/>):
+/// step 1 stores g; steps 2 … W+1 accumulate I = |g − g_prev| and M becomes their element-wise mean at the end
+/// of step W+1 (000 §3.4.3); every later step computes I, dI = |I − M| / M over the included elements, the layer
+/// activity = mean dI over the layer's included elements, the network activity = mean dI over all included
+/// elements of the network (not the mean of the layer means), then M ← (1 − k2)·M + k2·I and g_prev ← g (§3.3).</para>
+/// <para>Included elements (§3.5): M &gt; <see cref="GradientActivityOptions.AbsoluteThreshold"/> and
+/// M ≥ <see cref="GradientActivityOptions.RelativeThreshold"/> × (mean M over all values of the layer). The layer mean is
+/// the one left by the previous step's update (accumulated during that fused pass), so each step needs one pass only.</para>
+/// <para>Non-finite gradient values are counted (<see cref="LayerActivity.NonFiniteCount"/>), count as excluded, and
+/// leave M and g_prev of that element untouched, so one bad step does not poison the state. At step 1 a non-finite value
+/// stores g_prev = 0; during warm-up it adds no change to M's sum (M is still divided by W).</para>
+/// <para>After construction a step allocates nothing, except the thread-pool bookkeeping of the parallel path for
+/// layers of more than 65,536 values when <see cref="GradientActivityOptions.MaxDegreeOfParallelism"/> &gt; 1, and the records
+/// handed to a sink. Not thread-safe: call it from one thread.</para>
+/// </remarks>
+public sealed unsafe class GradientActivityTracker
+{
+    /// <summary>Values per parallel chunk; partial sums of chunks are combined in chunk order.</summary>
+    internal const int Chunk = 65536;
+
+    private readonly GradientActivityOptions _options;
+    private readonly TrackedTensor[] _tensors;
+    private readonly int[] _layerOfTensor;
+    private readonly int[] _valueOffset;
+    private readonly int[] _unitOffset;
+    private readonly bool[] _seen;
+    private readonly LayerState[] _layers;
+    private readonly ParallelOptions _parallelOptions;
+    private readonly Action<int> _chunkBody;
+    private ActivityRecord[]? _recordBuffer;
+    private UnitActivityRecord[]? _unitBuffer;
+    private long _observed;
+    private bool _inStep;
+    private long _step;
+    private int _epoch;
+    private double _loss = double.NaN;
+    private double _learningRate = double.NaN;
+    private bool _hasActivity;
+    private LayerActivity _network;
+    private bool _attached;
+
+    // Arguments of the parallel chunk body (valid only during one Parallel.For call).
+    private float* _chunkGradient;
+    private float* _chunkPrevious;
+    private float* _chunkMean;
+    private int _chunkLength;
+    private ActivityKernel.Settings _chunkSettings;
+    private ActivitySums[]? _chunkSums;
+
+    /// <summary>Creates a tracker for a model's parameters (tensor index i = <paramref name="parameters"/>[i]).</summary>
+    /// <param name="parameters">The parameters, e.g. <c>Sequential.Parameters</c>.</param>
+    /// <param name="options">The settings, or null for defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
+    /// <exception cref="ArgumentException">No parameters, or <see cref="GradientActivityOptions.Layers"/> names an unknown layer.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public GradientActivityTracker(IReadOnlyList<Parameter> parameters, GradientActivityOptions? options = null)
+        : this(ToLayout(parameters), options)
+    {
+    }
+
+    /// <summary>Creates a tracker for a layout of gradient tensors (tensor index i = <paramref name="tensors"/>[i]).</summary>
+    /// <param name="tensors">The tensors in the order their gradients will be given.</param>
+    /// <param name="options">The settings, or null for defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="tensors"/> is null.</exception>
+    /// <exception cref="ArgumentException">No tensors, an empty tensor, a duplicate name, or <see cref="GradientActivityOptions.Layers"/> names an unknown layer.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public GradientActivityTracker(IReadOnlyList<TrackedTensor> tensors, GradientActivityOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        _options = options ?? new GradientActivityOptions();
+        _options.Validate();
+        if (tensors.Count == 0)
+        {
+            throw new ArgumentException("There are no tensors to track.", nameof(tensors));
+        }
+
+        _tensors = [.. tensors];
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (TrackedTensor t in _tensors)
+        {
+            ArgumentNullException.ThrowIfNull(t, nameof(tensors));
+            if (t.Length <= 0)
+            {
+                throw new ArgumentException($"Tensor '{t.Name}' has shape {Tensor.FormatShape(t.Shape)} with no elements.", nameof(tensors));
+            }
+
+            if (!names.Add(t.Name))
+            {
+                throw new ArgumentException($"Two tensors are named '{t.Name}'.", nameof(tensors));
+            }
+        }
+
+        if (_options.Layers is { } filter)
+        {
+            foreach (string layer in filter)
+            {
+                if (!_tensors.Any(t => t.Layer == layer))
+                {
+                    throw new ArgumentException(
+                        $"Layers names '{layer}', which is not a layer of the model. Layers with parameters: {string.Join(", ", _tensors.Select(t => t.Layer).Distinct())}.",
+                        nameof(options));
+                }
+            }
+        }
+
+        _layerOfTensor = new int[_tensors.Length];
+        _valueOffset = new int[_tensors.Length];
+        _unitOffset = new int[_tensors.Length];
+        _seen = new bool[_tensors.Length];
+        var layers = new List<LayerState>();
+        var layerIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < _tensors.Length; i++)
+        {
+            TrackedTensor t = _tensors[i];
+            if (_options.Layers is { } f && !f.Contains(t.Layer))
+            {
+                _layerOfTensor[i] = -1;
+                continue;
+            }
+
+            string key = _options.PerTensor ? t.Name : t.Layer;
+            if (!layerIndex.TryGetValue(key, out int li))
+            {
+                li = layers.Count;
+                layerIndex.Add(key, li);
+                layers.Add(new LayerState(key));
+            }
+
+            _layerOfTensor[i] = li;
+            layers[li].Tensors.Add(i);
+        }
+
+        _layers = [.. layers];
+        foreach (LayerState layer in _layers)
+        {
+            Layout(layer);
+        }
+
+        _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
+        _chunkBody = RunChunk;
+    }
+
+    /// <summary>Gets the settings.</summary>
+    public GradientActivityOptions Options => _options;
+
+    /// <summary>Gets the tensor layout (tensor index → description).</summary>
+    public IReadOnlyList<TrackedTensor> Tensors => _tensors;
+
+    /// <summary>Gets the number of tracked layers (or tensors, in per-tensor mode).</summary>
+    public int LayerCount => _layers.Length;
+
+    /// <summary>Gets the number of completed steps.</summary>
+    public long ObservedSteps => _observed;
+
+    /// <summary>Gets whether warm-up is over, so that the next step reports activity.</summary>
+    public bool IsWarmedUp => _observed > _options.WarmupSteps;
+
+    /// <summary>Gets a read-only view of the last completed step; valid until the next <see cref="EndStep"/>.</summary>
+    public ActivityStepView LastStep => new(this);
+
+    internal bool HasActivity => _hasActivity;
+
+    internal long StepNumber => _step;
+
+    internal int EpochNumber => _epoch;
+
+    internal double LossValue => _loss;
+
+    internal LayerActivity NetworkActivity => _network;
+
+    /// <summary>Gets the name of tracked layer <paramref name="layer"/>.</summary>
+    /// <param name="layer">The layer index, in model order.</param>
+    /// <returns>The layer name (the tensor name in per-tensor mode).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not a layer index.</exception>
+    public string LayerName(int layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, _layers.Length);
+        return _layers[layer].Name;
+    }
+
+    /// <summary>Gets the number of units of tracked layer <paramref name="layer"/> (dimension 0 of its tensors).</summary>
+    /// <param name="layer">The layer index.</param>
+    /// <returns>The unit count.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not a layer index.</exception>
+    public int UnitCount(int layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, _layers.Length);
+        return _layers[layer].UnitCount;
+    }
+
+    /// <summary>Starts a step. Then call <see cref="AddGradient"/> once for every tracked tensor and <see cref="EndStep"/>.</summary>
+    /// <param name="step">The 1-based global step written into the records.</param>
+    /// <param name="epoch">The 1-based epoch (0 when unknown).</param>
+    /// <param name="loss">The batch loss (NaN when unknown).</param>
+    /// <param name="learningRate">The learning rate (NaN when unknown); layers use it unless <see cref="SetLayerStatistics"/> overrides it.</param>
+    /// <exception cref="InvalidOperationException">The previous step was not ended.</exception>
+    public void BeginStep(long step, int epoch = 0, double loss = double.NaN, double learningRate = double.NaN)
+    {
+        if (_inStep)
+        {
+            ThrowInvalid("BeginStep was called twice; call EndStep to finish the current step first.");
+        }
+
+        _inStep = true;
+        _step = step;
+        _epoch = epoch;
+        _loss = loss;
+        _learningRate = learningRate;
+        Array.Clear(_seen);
+        foreach (LayerState layer in _layers)
+        {
+            layer.Sums = default;
+            layer.RawSquares = 0;
+            layer.RawNonFinite = 0;
+            layer.WeightNorm = double.NaN;
+            layer.UpdateNorm = double.NaN;
+            layer.LearningRate = learningRate;
+            layer.Grouped?.AsSpan().Clear();
+            if (layer.UnitSum is not null)
+            {
+                Array.Clear(layer.UnitSum);
+                Array.Clear(layer.UnitIncluded!);
+            }
+        }
+    }
+
+    /// <summary>Gives the gradient of tensor <paramref name="tensorIndex"/> for the current step.</summary>
+    /// <param name="tensorIndex">The index in the layout. Tensors of untracked layers are accepted and ignored.</param>
+    /// <param name="gradient">The gradient, row-major, <c>Tensors[tensorIndex].Length</c> values; it is read during the call only.</param>
+    /// <exception cref="InvalidOperationException">No step was begun, or this tensor was already given in this step.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tensorIndex"/> is not a tensor index.</exception>
+    /// <exception cref="ArgumentException">The gradient length differs from the tensor's.</exception>
+    public void AddGradient(int tensorIndex, ReadOnlySpan<float> gradient)
+    {
+        if (!_inStep)
+        {
+            ThrowInvalid("Call BeginStep before AddGradient.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(tensorIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tensorIndex, _tensors.Length);
+        int length = _tensors[tensorIndex].Length;
+        if (gradient.Length != length)
+        {
+            ThrowLength(tensorIndex, gradient.Length);
+        }
+
+        if (_seen[tensorIndex])
+        {
+            ThrowInvalid($"The gradient of '{_tensors[tensorIndex].Name}' was already given in step {_step}.");
+        }
+
+        _seen[tensorIndex] = true;
+        int li = _layerOfTensor[tensorIndex];
+        if (li < 0)
+        {
+            return;
+        }
+
+        LayerState layer = _layers[li];
+        if (_options.Grouping == ActivityGrouping.Element)
+        {
+            int offset = _valueOffset[tensorIndex];
+            Process(layer, gradient, offset, _tensors[tensorIndex].Units, _unitOffset[tensorIndex]);
+        }
+        else
+        {
+            Reduce(layer, tensorIndex, gradient);
+        }
+    }
+
+    /// <summary>Ends the step: finishes the grouped layers and the network totals and updates <see cref="LastStep"/>.</summary>
+    /// <returns>True when the step produced activity (warm-up is over).</returns>
+    /// <exception cref="InvalidOperationException">No step was begun, or a tracked tensor's gradient was not given.</exception>
+    public bool EndStep()
+    {
+        if (!_inStep)
+        {
+            ThrowInvalid("Call BeginStep before EndStep.");
+        }
+
+        for (int i = 0; i < _seen.Length; i++)
+        {
+            if (!_seen[i] && _layerOfTensor[i] >= 0)
+            {
+                ThrowInvalid($"Step {_step}: the gradient of '{_tensors[i].Name}' was not given; call AddGradient for every tracked tensor.");
+            }
+        }
+
+        if (_options.Grouping != ActivityGrouping.Element)
+        {
+            foreach (LayerState layer in _layers)
+            {
+                Process(layer, layer.Grouped!, 0, _options.Grouping == ActivityGrouping.Unit ? layer.ValueCount : 0, 0);
+                layer.Sums.NonFinite = layer.RawNonFinite;
+                layer.Sums.SumSquares = layer.RawSquares;
+            }
+        }
+
+        long phase = _observed;
+        int warmup = _options.WarmupSteps;
+        _observed++;
+        _inStep = false;
+        _hasActivity = phase > warmup;
+        double sumActivity = 0, sumIncludedMean = 0, squares = 0;
+        long included = 0, count = 0, nonFinite = 0;
+        foreach (LayerState layer in _layers)
+        {
+            ref ActivitySums s = ref layer.Sums;
+            int n = layer.ValueCount;
+            if (phase == warmup)
+            {
+                // End of warm-up: M = mean of the W collected changes (000 §3.4.3).
+                TensorPrimitives.Divide(layer.Mean, warmup, layer.Mean);
+                layer.MeanOfMean = SumDouble(layer.Mean) / n;
+            }
+            else if (_hasActivity)
+            {
+                layer.MeanOfMean = s.SumMean / n;
+            }
+
+            layer.Activity = _hasActivity && s.Included > 0 ? s.SumActivity / s.Included : double.NaN;
+            layer.MeanChange = _hasActivity && s.Included > 0 ? s.SumIncludedMean / s.Included : double.NaN;
+            layer.ExcludedFraction = _hasActivity ? (double)(n - s.Included) / n : double.NaN;
+            if (_hasActivity && layer.UnitSum is not null)
+            {
+                for (int u = 0; u < layer.UnitCount; u++)
+                {
+                    layer.UnitActivity![u] = layer.UnitIncluded![u] > 0 ? layer.UnitSum[u] / layer.UnitIncluded[u] : double.NaN;
+                }
+            }
+
+            sumActivity += s.SumActivity;
+            sumIncludedMean += s.SumIncludedMean;
+            squares += s.SumSquares;
+            included += s.Included;
+            count += n;
+            nonFinite += s.NonFinite;
+        }
+
+        _network = new LayerActivity(
+            ActivityRecord.NetworkLayer,
+            _hasActivity && included > 0 ? sumActivity / included : double.NaN,
+            _hasActivity && included > 0 ? sumIncludedMean / included : double.NaN,
+            _hasActivity ? (double)(count - included) / count : double.NaN,
+            (int)Math.Min(int.MaxValue, nonFinite),
+            Math.Sqrt(squares),
+            double.NaN,
+            double.NaN,
+            _learningRate,
+            (int)Math.Min(int.MaxValue, count));
+        return _hasActivity;
+    }
+
+    /// <summary>Sets the weight statistics of a layer for the last step (used in its records).</summary>
+    /// <param name="layer">The layer index.</param>
+    /// <param name="weightNorm">L2 norm of the layer's weights after the update.</param>
+    /// <param name="updateNorm">L2 norm of the update ‖θ_after − θ_before‖.</param>
+    /// <param name="learningRate">The layer's learning rate.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not a layer index.</exception>
+    public void SetLayerStatistics(int layer, double weightNorm, double updateNorm, double learningRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, _layers.Length);
+        LayerState s = _layers[layer];
+        s.WeightNorm = weightNorm;
+        s.UpdateNorm = updateNorm;
+        s.LearningRate = learningRate;
+    }
+
+    /// <summary>Sets the network-level weight statistics of the last step (used in the network record).</summary>
+    /// <param name="weightNorm">L2 norm of all tracked weights after the update.</param>
+    /// <param name="updateNorm">L2 norm of the whole update.</param>
+    public void SetNetworkStatistics(double weightNorm, double updateNorm) =>
+        _network = _network with { WeightNorm = weightNorm, UpdateNorm = updateNorm };
+
+    /// <summary>
+    /// Writes the records of the last step to <paramref name="sink"/>: one network row, one row per layer, and with
+    /// <see cref="ActivityDetail.Unit"/> one row per unit. Nothing is written for warm-up steps.
+    /// </summary>
+    /// <param name="sink">The sink.</param>
+    /// <returns>The number of network and layer rows written.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sink"/> is null.</exception>
+    public int WriteRecords(IActivitySink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        if (!_hasActivity)
+        {
+            return 0;
+        }
+
+        ActivityRecord[] records = _recordBuffer ??= new ActivityRecord[_layers.Length + 1];
+        records[0] = ToRecord(_network);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            records[i + 1] = ToRecord(_layers[i].ToActivity());
+        }
+
+        sink.WriteBatch(records);
+        if (_options.Detail == ActivityDetail.Unit)
+        {
+            int total = _layers.Sum(l => l.UnitCount);
+            UnitActivityRecord[] units = _unitBuffer ??= new UnitActivityRecord[total];
+            int k = 0;
+            foreach (LayerState layer in _layers)
+            {
+                for (int u = 0; u < layer.UnitCount; u++)
+                {
+                    units[k++] = new UnitActivityRecord(_options.RunId, _step, layer.Name, u, layer.UnitActivity![u]);
+                }
+            }
+
+            sink.WriteUnits(units);
+        }
+
+        return records.Length;
+    }
+
+    /// <summary>
+    /// Attaches the tracker to a trainer: every step's gradients are tracked (after backward, before the update) and,
+    /// after the update, the records (with weight and update norms and learning rates) are written to <paramref name="sink"/>.
+    /// </summary>
+    /// <param name="trainer">The trainer; its model's parameters must match the tracker's layout.</param>
+    /// <param name="sink">Receives the records.</param>
+    /// <returns>Dispose to detach.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The model's parameters do not match the layout.</exception>
+    /// <exception cref="InvalidOperationException">The tracker is already attached.</exception>
+    public IDisposable Attach(Trainer trainer, IActivitySink sink)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(sink);
+        IReadOnlyList<Parameter> parameters = trainer.Model.Parameters;
+        if (parameters.Count != _tensors.Length)
+        {
+            throw new ArgumentException($"The model has {parameters.Count} parameters but the tracker was built for {_tensors.Length}.", nameof(trainer));
+        }
+
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            if (parameters[i].Name != _tensors[i].Name || parameters[i].Length != _tensors[i].Length)
+            {
+                throw new ArgumentException(
+                    $"Parameter {i} is '{parameters[i].Name}' {Tensor.FormatShape(parameters[i].Shape)} but the tracker expects '{_tensors[i].Name}' {Tensor.FormatShape(_tensors[i].Shape)}.",
+                    nameof(trainer));
+            }
+        }
+
+        if (_attached)
+        {
+            ThrowInvalid("The tracker is already attached to a trainer; dispose that attachment first.");
+        }
+
+        _attached = true;
+        return new Attachment(this, trainer, sink);
+    }
+
+    internal LayerActivity LayerResult(int layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, _layers.Length);
+        return _layers[layer].ToActivity();
+    }
+
+    internal ReadOnlySpan<double> UnitActivities(int layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, _layers.Length);
+        return _layers[layer].UnitActivity;
+    }
+
+    /// <summary>Internal state for tests: g_prev of a layer.</summary>
+    internal ReadOnlySpan<float> PreviousOf(int layer) => _layers[layer].Previous;
+
+    /// <summary>Internal state for tests: M of a layer.</summary>
+    internal ReadOnlySpan<float> MeanOf(int layer) => _layers[layer].Mean;
+
+    private static List<TrackedTensor> ToLayout(IReadOnlyList<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return [.. parameters.Select(p => new TrackedTensor(p.LayerName, p.Name, p.Shape.ToArray()))];
+    }
+
+    private void Layout(LayerState layer)
+    {
+        // Units: shared by all tensors of the layer when they agree on dimension 0 (weight + bias), else one block per tensor.
+        int firstUnits = _tensors[layer.Tensors[0]].Units;
+        bool shared = layer.Tensors.All(t => _tensors[t].Units == firstUnits);
+        int units = 0, values = 0, largest = 0;
+        for (int k = 0; k < layer.Tensors.Count; k++)
+        {
+            int t = layer.Tensors[k];
+            TrackedTensor tensor = _tensors[t];
+            _unitOffset[t] = shared ? 0 : units;
+            units = shared ? firstUnits : units + tensor.Units;
+            switch (_options.Grouping)
+            {
+                case ActivityGrouping.Element:
+                    _valueOffset[t] = values;
+                    values += tensor.Length;
+                    largest = Math.Max(largest, tensor.Length);
+                    break;
+                case ActivityGrouping.Unit:
+                    _valueOffset[t] = _unitOffset[t];
+                    values = units;
+                    break;
+                default:
+                    _valueOffset[t] = k;
+                    values = k + 1;
+                    break;
+            }
+        }
+
+        largest = Math.Max(largest, values);
+        layer.ValueCount = values;
+        layer.UnitCount = units;
+        layer.Previous = new float[values];
+        layer.Mean = new float[values];
+        if (_options.Grouping != ActivityGrouping.Element)
+        {
+            layer.Grouped = new float[values];
+        }
+
+        if (_options.Detail == ActivityDetail.Unit)
+        {
+            layer.UnitSum = new double[units];
+            layer.UnitIncluded = new long[units];
+            layer.UnitActivity = new double[units];
+            Array.Fill(layer.UnitActivity, double.NaN);
+        }
+
+        if (largest > Chunk)
+        {
+            int chunks = (largest + Chunk - 1) / Chunk;
+            if (_chunkSums is null || _chunkSums.Length < chunks)
+            {
+                _chunkSums = new ActivitySums[chunks];
+            }
+        }
+    }
+
+    private void Reduce(LayerState layer, int tensorIndex, ReadOnlySpan<float> gradient)
+    {
+        Span<float> grouped = layer.Grouped;
+        int offset = _valueOffset[tensorIndex];
+        float squares = TensorPrimitives.SumOfSquares(gradient);
+        if (float.IsFinite(squares))
+        {
+            layer.RawSquares += squares;
+        }
+        else
+        {
+            FiniteStatistics(gradient, out double sq, out long bad);
+            layer.RawSquares += sq;
+            layer.RawNonFinite += bad;
+        }
+
+        if (_options.Grouping == ActivityGrouping.Tensor)
+        {
+            grouped[offset] += TensorPrimitives.Sum(gradient);
+            return;
+        }
+
+        int units = _tensors[tensorIndex].Units;
+        int row = gradient.Length / units;
+        for (int u = 0; u < units; u++)
+        {
+            grouped[offset + u] += TensorPrimitives.Sum(gradient.Slice(u * row, row));
+        }
+    }
+
+    private static void FiniteStatistics(ReadOnlySpan<float> values, out double squares, out long nonFinite)
+    {
+        squares = 0;
+        nonFinite = 0;
+        foreach (float x in values)
+        {
+            if (float.IsFinite(x))
+            {
+                squares += (double)x * x;
+            }
+            else
+            {
+                nonFinite++;
+            }
+        }
+    }
+
+    /// <summary>Runs the current phase on values [offset, offset + g.Length) of a layer.</summary>
+    /// <param name="layer">The layer.</param>
+    /// <param name="g">The values (gradient or grouped values).</param>
+    /// <param name="offset">Where they start in the layer's state.</param>
+    /// <param name="units">For per-unit detail: the number of units the values split into (rows); 0 otherwise.</param>
+    /// <param name="unitOffset">The first unit's index.</param>
+    private void Process(LayerState layer, ReadOnlySpan<float> g, int offset, int units, int unitOffset)
+    {
+        Span<float> previous = layer.Previous.AsSpan(offset, g.Length);
+        Span<float> mean = layer.Mean.AsSpan(offset, g.Length);
+        if (_observed == 0)
+        {
+            ActivityKernel.First(g, previous, ref layer.Sums);
+            return;
+        }
+
+        if (_observed <= _options.WarmupSteps)
+        {
+            ActivityKernel.Warmup(g, previous, mean, ref layer.Sums);
+            return;
+        }
+
+        float k2 = _options.Smoothing;
+        var settings = new ActivityKernel.Settings(
+            _options.AbsoluteThreshold,
+            (float)(_options.RelativeThreshold * layer.MeanOfMean),
+            1f - k2,
+            k2,
+            _options.RootExponent);
+        if (_options.Detail == ActivityDetail.Unit && units > 0)
+        {
+            int row = g.Length / units;
+            for (int u = 0; u < units; u++)
+            {
+                ActivitySums unit = default;
+                ActivityKernel.Active(g.Slice(u * row, row), previous.Slice(u * row, row), mean.Slice(u * row, row), settings, ref unit);
+                layer.UnitSum![unitOffset + u] += unit.SumActivity;
+                layer.UnitIncluded![unitOffset + u] += unit.Included;
+                layer.Sums.Add(unit);
+            }
+
+            return;
+        }
+
+        int chunks = (g.Length + Chunk - 1) / Chunk;
+        if (chunks <= 1)
+        {
+            ActivityKernel.Active(g, previous, mean, settings, ref layer.Sums);
+            return;
+        }
+
+        ActivitySums[] partial = _chunkSums!;
+        if (_options.MaxDegreeOfParallelism > 1)
+        {
+            fixed (float* pg = g, pp = previous, pm = mean)
+            {
+                _chunkGradient = pg;
+                _chunkPrevious = pp;
+                _chunkMean = pm;
+                _chunkLength = g.Length;
+                _chunkSettings = settings;
+                Parallel.For(0, chunks, _parallelOptions, _chunkBody);
+                _chunkGradient = _chunkPrevious = _chunkMean = null;
+            }
+        }
+        else
+        {
+            for (int c = 0; c < chunks; c++)
+            {
+                int start = c * Chunk, length = Math.Min(Chunk, g.Length - start);
+                partial[c] = default;
+                ActivityKernel.Active(g.Slice(start, length), previous.Slice(start, length), mean.Slice(start, length), settings, ref partial[c]);
+            }
+        }
+
+        for (int c = 0; c < chunks; c++)
+        {
+            layer.Sums.Add(partial[c]);
+        }
+    }
+
+    private void RunChunk(int c)
+    {
+        int start = c * Chunk, length = Math.Min(Chunk, _chunkLength - start);
+        ref ActivitySums sums = ref _chunkSums![c];
+        sums = default;
+        ActivityKernel.Active(
+            new ReadOnlySpan<float>(_chunkGradient + start, length),
+            new Span<float>(_chunkPrevious + start, length),
+            new Span<float>(_chunkMean + start, length),
+            _chunkSettings,
+            ref sums);
+    }
+
+    private static double SumDouble(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (float v in values)
+        {
+            sum += v;
+        }
+
+        return sum;
+    }
+
+    private ActivityRecord ToRecord(in LayerActivity a) => new()
+    {
+        Run = _options.RunId,
+        Step = _step,
+        Epoch = _epoch,
+        Layer = a.Name,
+        Activity = a.Activity,
+        MeanChange = a.MeanChange,
+        ExcludedFraction = a.ExcludedFraction,
+        NonFiniteCount = a.NonFiniteCount,
+        GradientNorm = a.GradientNorm,
+        WeightNorm = a.WeightNorm,
+        UpdateNorm = a.UpdateNorm,
+        Loss = _loss,
+        LearningRate = a.LearningRate,
+    };
+
+    [DoesNotReturn]
+    private static void ThrowInvalid(string message) => throw new InvalidOperationException(message);
+
+    [DoesNotReturn]
+    private void ThrowLength(int tensorIndex, int length) =>
+        throw new ArgumentException(
+            $"The gradient of '{_tensors[tensorIndex].Name}' has {length} values but its shape {Tensor.FormatShape(_tensors[tensorIndex].Shape)} has {_tensors[tensorIndex].Length}.",
+            "gradient");
+
+    private sealed class LayerState(string name)
+    {
+        public string Name { get; } = name;
+
+        public List<int> Tensors { get; } = [];
+
+        public int ValueCount;
+        public int UnitCount;
+        public float[] Previous = [];
+        public float[] Mean = [];
+        public float[]? Grouped;
+        public double MeanOfMean;
+        public ActivitySums Sums;
+        public double RawSquares;
+        public long RawNonFinite;
+        public double[]? UnitSum;
+        public long[]? UnitIncluded;
+        public double[] UnitActivity = [];
+        public double Activity = double.NaN;
+        public double MeanChange = double.NaN;
+        public double ExcludedFraction = double.NaN;
+        public double WeightNorm = double.NaN;
+        public double UpdateNorm = double.NaN;
+        public double LearningRate = double.NaN;
+
+        public LayerActivity ToActivity() => new(
+            Name,
+            Activity,
+            MeanChange,
+            ExcludedFraction,
+            (int)Math.Min(int.MaxValue, Sums.NonFinite),
+            Math.Sqrt(Sums.SumSquares),
+            WeightNorm,
+            UpdateNorm,
+            LearningRate,
+            ValueCount);
+    }
+
+    private sealed class Attachment : IDisposable
+    {
+        private readonly GradientActivityTracker _tracker;
+        private readonly IActivitySink _sink;
+        private readonly float[][]? _before;
+        private readonly int[] _firstTensorOfLayer;
+        private IDisposable? _gradients;
+        private IDisposable? _completed;
+
+        public Attachment(GradientActivityTracker tracker, Trainer trainer, IActivitySink sink)
+        {
+            _tracker = tracker;
+            _sink = sink;
+            if (tracker._options.TrackWeightStatistics)
+            {
+                _before = new float[tracker._tensors.Length][];
+                for (int i = 0; i < _before.Length; i++)
+                {
+                    _before[i] = tracker._layerOfTensor[i] >= 0 ? new float[tracker._tensors[i].Length] : [];
+                }
+            }
+
+            _firstTensorOfLayer = [.. tracker._layers.Select(l => l.Tensors[0])];
+            _gradients = trainer.OnGradientsComputed(OnGradients);
+            _completed = trainer.OnStepCompleted(OnCompleted);
+        }
+
+        public void Dispose()
+        {
+            Interlocked.Exchange(ref _gradients, null)?.Dispose();
+            if (Interlocked.Exchange(ref _completed, null) is { } completed)
+            {
+                completed.Dispose();
+                _tracker._attached = false;
+            }
+        }
+
+        private void OnGradients(in TrainingStepContext context)
+        {
+            GradientActivityTracker t = _tracker;
+            t.BeginStep(context.Step, context.Epoch, context.Loss, context.ParameterCount > 0 ? context.LearningRate(0) : double.NaN);
+            for (int i = 0; i < t._tensors.Length; i++)
+            {
+                if (t._layerOfTensor[i] >= 0)
+                {
+                    t.AddGradient(i, context.Gradients(i));
+                }
+            }
+
+            if (t.EndStep() && _before is not null)
+            {
+                for (int i = 0; i < _before.Length; i++)
+                {
+                    if (t._layerOfTensor[i] >= 0)
+                    {
+                        context.Weights(i).CopyTo(_before[i]);
+                    }
+                }
+            }
+        }
+
+        private void OnCompleted(in TrainingStepContext context)
+        {
+            GradientActivityTracker t = _tracker;
+            if (!t._hasActivity || t._step != context.Step)
+            {
+                return;
+            }
+
+            double networkWeights = 0, networkUpdate = 0;
+            for (int li = 0; li < t._layers.Length; li++)
+            {
+                LayerState layer = t._layers[li];
+                double lr = context.LearningRate(_firstTensorOfLayer[li]);
+                if (_before is null)
+                {
+                    layer.LearningRate = lr;
+                    continue;
+                }
+
+                double weights = 0, update = 0;
+                foreach (int i in layer.Tensors)
+                {
+                    ReadOnlySpan<float> w = context.Weights(i);
+                    weights += TensorPrimitives.SumOfSquares(w);
+                    float d = TensorPrimitives.Distance(w, _before[i]);
+                    update += (double)d * d;
+                }
+
+                networkWeights += weights;
+                networkUpdate += update;
+                t.SetLayerStatistics(li, Math.Sqrt(weights), Math.Sqrt(update), lr);
+            }
+
+            if (_before is not null)
+            {
+                t.SetNetworkStatistics(Math.Sqrt(networkWeights), Math.Sqrt(networkUpdate));
+            }
+
+            t.WriteRecords(_sink);
+        }
+    }
+}

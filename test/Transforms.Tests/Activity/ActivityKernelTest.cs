@@ -1,0 +1,73 @@
+using MLGradientInsight.Transforms.Activity;
+
+namespace MLGradientInsight.Transforms.Tests.Activity;
+
+[TestClass]
+public sealed class ActivityKernelTest
+{
+    private static float[] Values(Random rng, int n, bool specials)
+    {
+        var v = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            v[i] = (float)(rng.NextDouble() * 2 - 1);
+            if (specials && rng.Next(10) == 0)
+            {
+                v[i] = rng.Next(4) switch { 0 => float.NaN, 1 => float.PositiveInfinity, 2 => float.NegativeInfinity, _ => 0f };
+            }
+        }
+
+        return v;
+    }
+
+    [TestMethod]
+    public void SimdPath_MatchesScalarPath_ForEveryLength0To300_WithNaNAndInfinity()
+    {
+        var rng = new Random(11);
+        foreach (float root in new[] { 1f, 2f, 3f })
+        {
+            for (int n = 0; n <= 300; n++)
+            {
+                float[] g = Values(rng, n, specials: true);
+                float[] p = Values(rng, n, specials: false);
+                float[] m = [.. Values(rng, n, specials: false).Select(x => MathF.Abs(x) * (rng.Next(5) == 0 ? 1e-3f : 1f))];
+                float[] p2 = (float[])p.Clone(), m2 = (float[])m.Clone();
+                var settings = new ActivityKernel.Settings(1e-6f, 0.01f, 0.9f, 0.1f, root);
+                ActivitySums fast = default, slow = default;
+                ActivityKernel.Active(g, p, m, settings, ref fast);
+                ActivityKernel.ActiveScalar(g, p2, m2, settings, ref slow);
+                CollectionAssert.AreEqual(p2, p, $"g_prev, n = {n}");
+                CollectionAssert.AreEqual(m2, m, $"M, n = {n}");
+                Assert.AreEqual(slow.Included, fast.Included, $"n = {n}");
+                Assert.AreEqual(slow.NonFinite, fast.NonFinite, $"n = {n}");
+                Assert.AreEqual(slow.SumActivity, fast.SumActivity, 1e-5 * (1 + Math.Abs(slow.SumActivity)), $"n = {n}, p = {root}");
+                Assert.AreEqual(slow.SumIncludedMean, fast.SumIncludedMean, 1e-5 * (1 + slow.SumIncludedMean));
+                Assert.AreEqual(slow.SumMean, fast.SumMean, 1e-5 * (1 + slow.SumMean));
+                Assert.AreEqual(slow.SumSquares, fast.SumSquares, 1e-5 * (1 + slow.SumSquares));
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Active_CountsNonFiniteAndLeavesTheirStateUntouched()
+    {
+        float[] g = [.. Enumerable.Range(0, 37).Select(i => i % 3 == 0 ? float.NaN : i)];
+        float[] p = new float[37], m = [.. Enumerable.Repeat(1f, 37)];
+        ActivitySums sums = default;
+        ActivityKernel.Active(g, p, m, new ActivityKernel.Settings(0, 0, 0.5f, 0.5f, 1), ref sums);
+        Assert.AreEqual(13L, sums.NonFinite);
+        Assert.AreEqual(24L, sums.Included);
+        for (int i = 0; i < 37; i++)
+        {
+            Assert.AreEqual(i % 3 == 0 ? 0f : i, p[i]);
+            Assert.AreEqual(i % 3 == 0 ? 1f : (0.5f * 1f) + (0.5f * i), m[i]);
+        }
+    }
+
+    [TestMethod]
+    public void Active_RejectsSlicesOfDifferentLengths()
+    {
+        ActivitySums sums = default;
+        Assert.ThrowsExactly<ArgumentException>(() => ActivityKernel.Active(new float[3], new float[3], new float[2], default, ref sums));
+    }
+}

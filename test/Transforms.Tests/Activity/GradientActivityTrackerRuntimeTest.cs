@@ -1,0 +1,171 @@
+using MLGradientInsight.Trainers;
+using MLGradientInsight.Trainers.Data;
+using MLGradientInsight.Trainers.Layers;
+using MLGradientInsight.Trainers.Losses;
+using MLGradientInsight.Trainers.Optimizers;
+using MLGradientInsight.Trainers.Training;
+using MLGradientInsight.Transforms.Activity;
+
+namespace MLGradientInsight.Transforms.Tests.Activity;
+
+[TestClass]
+public sealed class GradientActivityTrackerRuntimeTest
+{
+    private static Dataset Blobs(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new Tensor(n, 4);
+        var y = new Tensor(n);
+        for (int i = 0; i < n; i++)
+        {
+            int c = i % 3;
+            for (int j = 0; j < 4; j++)
+            {
+                x[i, j] = (float)((j == c ? 1 : 0) + (rng.NextDouble() - 0.5));
+            }
+
+            y.Span[i] = c;
+        }
+
+        return new Dataset("blobs", x, y, 3);
+    }
+
+    [TestMethod]
+    [DataRow(ActivityGrouping.Element, ActivityDetail.Layer, 1f)]
+    [DataRow(ActivityGrouping.Element, ActivityDetail.Unit, 2f)]
+    [DataRow(ActivityGrouping.Unit, ActivityDetail.Unit, 3f)]
+    [DataRow(ActivityGrouping.Tensor, ActivityDetail.Layer, 1f)]
+    public void Steps_AfterWarmup_AllocateNothing(ActivityGrouping grouping, ActivityDetail detail, float root)
+    {
+        TrackedTensor[] layout = [new("fc1", "fc1.weight", [100, 301]), new("fc1", "fc1.bias", [100]), new("fc2", "fc2.weight", [10, 100]), new("fc2", "fc2.bias", [10])];
+        var tracker = new GradientActivityTracker(layout, new GradientActivityOptions { Grouping = grouping, Detail = detail, RootExponent = root, WarmupSteps = 3 });
+        var rng = new Random(3);
+        float[][] gradients = [.. layout.Select(t => Enumerable.Range(0, t.Length).Select(_ => (float)rng.NextDouble()).ToArray())];
+        void Step(long s)
+        {
+            tracker.BeginStep(s, 1, 0.5, 0.1);
+            for (int i = 0; i < gradients.Length; i++)
+            {
+                gradients[i][s % gradients[i].Length] += 0.25f;
+                tracker.AddGradient(i, gradients[i]);
+            }
+
+            tracker.EndStep();
+            _ = tracker.LastStep.Network.Activity + tracker.LastStep.Layer(1).Activity;
+        }
+
+        for (int s = 1; s <= 10; s++)
+        {
+            Step(s);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int s = 11; s <= 210; s++)
+        {
+            Step(s);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.AreEqual(0L, allocated);
+        Assert.IsTrue(tracker.LastStep.HasActivity);
+        Assert.IsTrue(double.IsFinite(tracker.LastStep.Network.Activity));
+    }
+
+    [TestMethod]
+    public void LargeLayer_ParallelChunks_GiveTheSameResultAsOneThread()
+    {
+        TrackedTensor[] layout = [new("big", "big.weight", [3, 65536 + 17])];
+        var one = new GradientActivityTracker(layout, new GradientActivityOptions { WarmupSteps = 2, MaxDegreeOfParallelism = 1 });
+        var many = new GradientActivityTracker(layout, new GradientActivityOptions { WarmupSteps = 2, MaxDegreeOfParallelism = 4 });
+        var rng = new Random(9);
+        float[] g = new float[layout[0].Length];
+        for (int s = 1; s <= 6; s++)
+        {
+            for (int i = 0; i < g.Length; i++)
+            {
+                g[i] = (float)(rng.NextDouble() - 0.5) * (i % 7 == 0 ? 0 : 1);
+            }
+
+            GradientActivityTrackerTest.Feed(one, s, g);
+            GradientActivityTrackerTest.Feed(many, s, g);
+            Assert.AreEqual(one.LastStep.Network.Activity, many.LastStep.Network.Activity);
+            Assert.AreEqual(one.LastStep.Network.ExcludedFraction, many.LastStep.Network.ExcludedFraction);
+            Assert.AreEqual(one.LastStep.Network.GradientNorm, many.LastStep.Network.GradientNorm);
+        }
+
+        Assert.IsTrue(one.MeanOf(0).SequenceEqual(many.MeanOf(0)));
+        Assert.IsGreaterThan(0.14, one.LastStep.Network.ExcludedFraction); // the 1/7 of values that are always 0
+    }
+
+    [TestMethod]
+    public void Attach_ToTrainer_WritesNetworkRowPlusOnePerLayer_PerStepAfterWarmup()
+    {
+        var rng = new Random(1);
+        var model = new Sequential("net", new Linear("fc1", 4, 6, rng), new ReLU("act"), new Linear("fc2", 6, 3, rng));
+        const float lr = 0.1f;
+        var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, lr), new TrainerOptions { Epochs = 2, BatchSize = 16, Seed = 2 });
+        var tracker = new GradientActivityTracker(model.Parameters, new GradientActivityOptions { WarmupSteps = 3, RunId = "t" });
+        var sink = new InMemoryActivitySink();
+        using (tracker.Attach(trainer, sink))
+        {
+            Assert.ThrowsExactly<InvalidOperationException>(() => tracker.Attach(trainer, sink));
+            trainer.Fit(Blobs(160, 4));                     // 10 steps per epoch ⇒ 20 steps
+        }
+
+        Assert.HasCount((20 - 4) * 3, sink.Records);
+        for (int k = 0; k < sink.Records.Count; k += 3)
+        {
+            long step = 5 + (k / 3);
+            Assert.AreEqual(step, sink.Records[k].Step);
+            Assert.AreEqual(ActivityRecord.NetworkLayer, sink.Records[k].Layer);
+            Assert.AreEqual("fc1", sink.Records[k + 1].Layer);
+            Assert.AreEqual("fc2", sink.Records[k + 2].Layer);
+            Assert.AreEqual(step <= 10 ? 1 : 2, sink.Records[k].Epoch);
+            foreach (ActivityRecord r in sink.Records.Skip(k).Take(3))
+            {
+                Assert.AreEqual(step, r.Step);
+                Assert.AreEqual("t", r.Run);
+                Assert.IsTrue(double.IsFinite(r.Activity));
+                Assert.IsTrue(double.IsFinite(r.Loss));
+                Assert.AreEqual(lr, r.LearningRate, 1e-7);
+                Assert.IsGreaterThan(0.0, r.WeightNorm);
+
+                // Plain SGD: θ_after − θ_before = −lr·g, so ‖update‖ = lr·‖g‖.
+                Assert.AreEqual(lr * r.GradientNorm, r.UpdateNorm, 1e-4 * r.UpdateNorm + 1e-9);
+            }
+
+            double layers = Math.Sqrt((sink.Records[k + 1].WeightNorm * sink.Records[k + 1].WeightNorm) + (sink.Records[k + 2].WeightNorm * sink.Records[k + 2].WeightNorm));
+            Assert.AreEqual(layers, sink.Records[k].WeightNorm, 1e-6 * layers);
+        }
+
+        // Detached: further training adds nothing.
+        int count = sink.Records.Count;
+        trainer.Fit(Blobs(32, 5));
+        Assert.HasCount(count, sink.Records);
+    }
+
+    [TestMethod]
+    public void Attach_RejectsAModelWithAnotherLayout()
+    {
+        var rng = new Random(1);
+        var model = new Sequential("net", new Linear("fc1", 4, 6, rng));
+        var other = new Sequential("net", new Linear("fc1", 4, 5, rng));
+        var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.1f));
+        var tracker = new GradientActivityTracker(other.Parameters);
+        ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => tracker.Attach(trainer, new InMemoryActivitySink()));
+        StringAssert.Contains(e.Message, "fc1.weight");
+    }
+
+    [TestMethod]
+    public void UnitGrouping_TensorsWithDifferentUnitCounts_GetSeparateUnitBlocks()
+    {
+        TrackedTensor[] layout = [new("x", "x.a", [2, 2]), new("x", "x.b", [3])];
+        var t = new GradientActivityTracker(layout, new GradientActivityOptions { Grouping = ActivityGrouping.Unit, Detail = ActivityDetail.Unit, WarmupSteps = 1, RelativeThreshold = 0, AbsoluteThreshold = 0 });
+        Assert.AreEqual(5, t.UnitCount(0));
+        GradientActivityTrackerTest.Feed(t, 1, [0, 0, 0, 0], [0, 0, 0]);
+        GradientActivityTrackerTest.Feed(t, 2, [1, 0, 0, 1], [1, 1, 1]);
+        GradientActivityTrackerTest.Feed(t, 3, [2, 1, 0, 1], [1, 1, 4]);  // unit values [3, 1, 1, 1, 4]; I = [2, 0, 0, 0, 3]; M = 1 ⇒ dI = [1, 1, 1, 1, 2]
+        CollectionAssert.AreEqual(new[] { 1.0, 1.0, 1.0, 1.0, 2.0 }, t.LastStep.UnitActivities(0).ToArray());
+        Assert.AreEqual(1.2, t.LastStep.Network.Activity, 1e-12);
+    }
+}
