@@ -263,6 +263,20 @@ public sealed class RunStore
         return ReadActivityRows(runId);
     }
 
+    /// <summary>
+    /// Reads the per-unit activity rows of a run (000 §3.4.4), written when the tracker runs with unit detail;
+    /// ordered by step, then layer name, then unit. Rows are read lazily; NaN activity reads back as NaN.
+    /// </summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="layer">Only this layer's rows, or null for every layer.</param>
+    /// <returns>The rows; <see cref="UnitActivityRecord.Run"/> is <paramref name="runId"/>.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IEnumerable<UnitActivityRecord> ReadUnitActivity(string runId, string? layer = null)
+    {
+        GetRun(runId);
+        return ReadUnitRows(runId, layer);
+    }
+
     /// <summary>Reads the step rows of a run, ordered by step.</summary>
     /// <param name="runId">The run id.</param>
     /// <returns>The steps; missing values are NaN.</returns>
@@ -552,6 +566,22 @@ public sealed class RunStore
         }
     }
 
+    private IEnumerable<UnitActivityRecord> ReadUnitRows(string runId, string? layer)
+    {
+        using SqliteConnection connection = OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = layer is null
+            ? "SELECT step, layer, unit, activity FROM unit_activity WHERE run_id = $id ORDER BY step, layer, unit"
+            : "SELECT step, layer, unit, activity FROM unit_activity WHERE run_id = $id AND layer = $layer ORDER BY step, unit";
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$layer", (object?)layer ?? DBNull.Value);
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new UnitActivityRecord(runId, reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), SqliteValues.ReadDouble(reader, 3));
+        }
+    }
+
     private void Initialize()
     {
         using SqliteConnection connection = OpenConnection();
@@ -593,6 +623,16 @@ public sealed class RunStore
         }
 
         CheckVersion(connection);
+        if (!tables.Contains("unit_activity"))
+        {
+            // Version-1 stores made before per-unit rows existed: add the table (idempotent, so a race is harmless).
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            using SqliteCommand create = connection.CreateCommand();
+            create.Transaction = transaction;
+            create.CommandText = RunStoreSchema.CreateUnitActivity;
+            create.ExecuteNonQuery();
+            transaction.Commit();
+        }
     }
 
     private static List<string> ListTables(SqliteConnection connection, SqliteTransaction? transaction)
