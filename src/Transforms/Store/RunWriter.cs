@@ -18,6 +18,8 @@ namespace MLGradientInsight.Transforms.Store;
 /// opened, which finds its writer process gone and marks it <c>interrupted</c>.</para>
 /// <para>Finish with <see cref="Complete"/> or <see cref="Fail"/>; disposing an unfinished writer commits what is
 /// queued and marks the run <c>interrupted</c>. Write methods may be called from several threads.</para>
+/// <para>A writer is an <see cref="IActivitySink"/>: pass it to <see cref="GradientActivityTracker"/> to store layer rows
+/// (<c>activity</c>) and, with unit detail, per-unit rows (<c>unit_activity</c>).</para>
 /// </remarks>
 public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
 {
