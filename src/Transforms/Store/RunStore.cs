@@ -24,6 +24,8 @@ public sealed class RunStore
 
     private const int SqliteNotADatabase = 26;
     private const int SqliteCorrupt = 11;
+    private const int SqliteCannotOpen = 14;
+    private const int SqliteReadOnly = 8;
     private const string RunColumns =
         "r.id, r.name, r.status, r.started_utc, r.ended_utc, r.heartbeat_utc, r.config_json, r.model_summary, r.message, r.writer_pid, r.writer_host, " +
         "COALESCE(NULLIF((SELECT COUNT(*) FROM steps s WHERE s.run_id = r.id), 0), (SELECT COUNT(DISTINCT a.step) FROM activity a WHERE a.run_id = r.id))";
@@ -54,7 +56,7 @@ public sealed class RunStore
     /// <returns>The store.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="RunStoreException">The file is not a SQLite database, belongs to another application, is damaged,
-    /// or has a schema version this library does not support.</exception>
+    /// cannot be opened for writing, or has a schema version this library does not support.</exception>
     public static RunStore Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -67,7 +69,17 @@ public sealed class RunStore
         string? folder = Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(folder))
         {
-            Directory.CreateDirectory(folder);
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RunStoreException(
+                    fullPath,
+                    $"The folder of the run store '{fullPath}' cannot be created ({e.Message}). Check that '{folder}' is not a file and is writable, or pass another path.",
+                    innerException: e);
+            }
         }
 
         var store = new RunStore(fullPath);
@@ -80,6 +92,13 @@ public sealed class RunStore
             throw new RunStoreException(
                 fullPath,
                 $"'{fullPath}' is not a SQLite database, so it cannot be a run store. Pass the path of a store created by mlgi (a .db file), or a new path to create one; to load a CSV trace use RunStore.Import (`mlgi import`).",
+                innerException: e);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCannotOpen or SqliteReadOnly)
+        {
+            throw new RunStoreException(
+                fullPath,
+                $"The run store '{fullPath}' cannot be opened for writing ({e.Message}). Check that the file and its folder are writable by this user, or pass another path.",
                 innerException: e);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt)
@@ -108,7 +127,7 @@ public sealed class RunStore
         options.Validate();
         configJson = ValidateJson(configJson);
 
-        var (processId, host, processStart) = WriterProcess.Current();
+        var (processId, host, startToken) = WriterProcess.Current();
         SqliteConnection connection = OpenConnection();
         try
         {
@@ -128,7 +147,7 @@ public sealed class RunStore
                 insert.Parameters.AddWithValue("$summary", modelSummary ?? "");
                 insert.Parameters.AddWithValue("$pid", processId);
                 insert.Parameters.AddWithValue("$host", host);
-                insert.Parameters.AddWithValue("$start", SqliteValues.FormatTime(processStart));
+                insert.Parameters.AddWithValue("$start", startToken);
                 insert.ExecuteNonQuery();
                 transaction.Commit();
             }
@@ -176,6 +195,44 @@ public sealed class RunStore
         return run;
     }
 
+    /// <summary>
+    /// Finds a run the way a user names it on the command line: by its full id, by a unique prefix of its id
+    /// (<c>r3f9</c>), or by its name when exactly one run has that name.
+    /// </summary>
+    /// <param name="idPrefixOrName">A full id, an id prefix of at least 2 characters, or a run name.</param>
+    /// <returns>The run.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="idPrefixOrName"/> is null.</exception>
+    /// <exception cref="ArgumentException">No run matches, or several do (the message lists them and says how to choose).</exception>
+    public RunInfo FindRun(string idPrefixOrName)
+    {
+        ArgumentNullException.ThrowIfNull(idPrefixOrName);
+        if (TryGetRun(idPrefixOrName, out RunInfo? exact))
+        {
+            return exact;
+        }
+
+        List<RunInfo> matches = ListRuns()
+            .Where(r => (idPrefixOrName.Length >= 2 && r.Id.StartsWith(idPrefixOrName, StringComparison.OrdinalIgnoreCase)) || r.Name == idPrefixOrName)
+            .ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+
+        if (matches.Count == 0)
+        {
+            throw new ArgumentException(
+                $"The run store '{FilePath}' has no run with the id, id prefix or name '{idPrefixOrName}'. List the runs with `mlgi runs` (or RunStore.ListRuns); ids look like 'r3f9a01c2'.",
+                nameof(idPrefixOrName));
+        }
+
+        string candidates = string.Join("; ", matches.Take(10).Select(r => $"{r.Id} ('{r.Name}', started {r.StartedUtc:yyyy-MM-dd HH:mm:ss}Z, {SqliteValues.ToDb(r.Status)})"));
+        string more = matches.Count > 10 ? $" and {matches.Count - 10} more" : "";
+        throw new ArgumentException(
+            $"'{idPrefixOrName}' matches {matches.Count} runs in '{FilePath}': {candidates}{more}. Use a longer id prefix or the full id.",
+            nameof(idPrefixOrName));
+    }
+
     /// <summary>Gets one run if it exists.</summary>
     /// <param name="runId">The run id.</param>
     /// <param name="run">The run, or null.</param>
@@ -204,6 +261,20 @@ public sealed class RunStore
     {
         GetRun(runId);
         return ReadActivityRows(runId);
+    }
+
+    /// <summary>
+    /// Reads the per-unit activity rows of a run (000 §3.4.4), written when the tracker runs with unit detail;
+    /// ordered by step, then layer name, then unit. Rows are read lazily; NaN activity reads back as NaN.
+    /// </summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="layer">Only this layer's rows, or null for every layer.</param>
+    /// <returns>The rows; <see cref="UnitActivityRecord.Run"/> is <paramref name="runId"/>.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IEnumerable<UnitActivityRecord> ReadUnitActivity(string runId, string? layer = null)
+    {
+        GetRun(runId);
+        return ReadUnitRows(runId, layer);
     }
 
     /// <summary>Reads the step rows of a run, ordered by step.</summary>
@@ -268,7 +339,8 @@ public sealed class RunStore
     /// Imports a CSV trace (see <see cref="TraceCsv"/>): one new run per distinct <c>run</c> value (its name is that
     /// value), or one run named after the file when the column is absent or empty. Runs are <c>completed</c>; their
     /// <c>steps</c> rows are derived from the trace (loss and learning rate of the <c>network</c> row, else the first row of the step).
-    /// The whole file is validated first and imported in one transaction: a file with any bad line imports nothing.
+    /// The whole file is validated first and imported in one transaction: a file with any bad line imports nothing,
+    /// and a file with a header but no rows creates no run.
     /// </summary>
     /// <param name="path">The CSV file.</param>
     /// <returns>The new runs, in the order they first appear in the file.</returns>
@@ -410,7 +482,7 @@ public sealed class RunStore
                 bool alive = !reader.IsDBNull(1) && WriterProcess.MightBeAlive(
                     reader.GetInt32(1),
                     reader.IsDBNull(2) ? null : reader.GetString(2),
-                    SqliteValues.ReadTime(reader, 3));
+                    reader.IsDBNull(3) ? null : reader.GetString(3));
                 if (!alive)
                 {
                     gone.Add((reader.GetString(0), reader.IsDBNull(4) ? reader.GetString(5) : reader.GetString(4)));
@@ -494,24 +566,33 @@ public sealed class RunStore
         }
     }
 
+    private IEnumerable<UnitActivityRecord> ReadUnitRows(string runId, string? layer)
+    {
+        using SqliteConnection connection = OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = layer is null
+            ? "SELECT step, layer, unit, activity FROM unit_activity WHERE run_id = $id ORDER BY step, layer, unit"
+            : "SELECT step, layer, unit, activity FROM unit_activity WHERE run_id = $id AND layer = $layer ORDER BY step, unit";
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$layer", (object?)layer ?? DBNull.Value);
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new UnitActivityRecord(runId, reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), SqliteValues.ReadDouble(reader, 3));
+        }
+    }
+
     private void Initialize()
     {
         using SqliteConnection connection = OpenConnection();
-        bool created = false;
-        using (SqliteTransaction transaction = connection.BeginTransaction())
-        {
-            var tables = new List<string>();
-            using (SqliteCommand list = connection.CreateCommand())
-            {
-                list.Transaction = transaction;
-                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-                using SqliteDataReader reader = list.ExecuteReader();
-                while (reader.Read())
-                {
-                    tables.Add(reader.GetString(0));
-                }
-            }
 
+        // A plain read first: opening a store that a run is writing must not wait for the writer's batch.
+        List<string> tables = ListTables(connection, null);
+        if (tables.Count == 0)
+        {
+            // BEGIN IMMEDIATE: two processes creating the same new store serialize here; the second sees the tables.
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            tables = ListTables(connection, transaction);
             if (tables.Count == 0)
             {
                 using SqliteCommand create = connection.CreateCommand();
@@ -522,35 +603,56 @@ public sealed class RunStore
                 create.Parameters.AddWithValue("$version", SchemaVersion);
                 create.Parameters.AddWithValue("$created", SqliteValues.FormatTime(DateTime.UtcNow));
                 create.ExecuteNonQuery();
-                created = true;
-            }
-            else if (!tables.Contains("schema_info"))
-            {
-                throw new RunStoreException(
-                    FilePath,
-                    $"'{FilePath}' is a SQLite database of another application (it has no schema_info table), not a run store. Pass the path of a store created by mlgi, or a new path to create one.");
-            }
-            else
-            {
-                CheckVersion(connection, transaction);
+                transaction.Commit();
+
+                // WAL cannot be switched on inside a transaction; it is persistent, so this runs once per file.
+                using SqliteCommand wal = connection.CreateCommand();
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                wal.ExecuteNonQuery();
+                return;
             }
 
             transaction.Commit();
         }
 
-        if (created)
+        if (!tables.Contains("schema_info"))
         {
-            // WAL cannot be switched on inside a transaction; it is persistent, so this runs once per file.
-            using SqliteCommand wal = connection.CreateCommand();
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            wal.ExecuteNonQuery();
+            throw new RunStoreException(
+                FilePath,
+                $"'{FilePath}' is a SQLite database of another application (it has no schema_info table), not a run store. Pass the path of a store created by mlgi, or a new path to create one.");
+        }
+
+        CheckVersion(connection);
+        if (!tables.Contains("unit_activity"))
+        {
+            // Version-1 stores made before per-unit rows existed: add the table (idempotent, so a race is harmless).
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            using SqliteCommand create = connection.CreateCommand();
+            create.Transaction = transaction;
+            create.CommandText = RunStoreSchema.CreateUnitActivity;
+            create.ExecuteNonQuery();
+            transaction.Commit();
         }
     }
 
-    private void CheckVersion(SqliteConnection connection, SqliteTransaction transaction)
+    private static List<string> ListTables(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using SqliteCommand list = connection.CreateCommand();
+        list.Transaction = transaction;
+        list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+        using SqliteDataReader reader = list.ExecuteReader();
+        var tables = new List<string>();
+        while (reader.Read())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
+    }
+
+    private void CheckVersion(SqliteConnection connection)
     {
         using SqliteCommand version = connection.CreateCommand();
-        version.Transaction = transaction;
         version.CommandText = "SELECT MAX(version) FROM schema_info";
         object? found = version.ExecuteScalar();
         if (found is not long number)

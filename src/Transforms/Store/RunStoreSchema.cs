@@ -63,5 +63,19 @@ internal static class RunStoreSchema
             PRIMARY KEY (run_id, epoch)
         );
         CREATE INDEX runs_by_start ON runs (started_utc);
+        """ + CreateUnitActivity;
+
+    /// <summary>
+    /// Creates the per-unit table (000 §3.4.4). Part of version 1; created on open in version-1 files made before it existed.
+    /// </summary>
+    public const string CreateUnitActivity = """
+        CREATE TABLE IF NOT EXISTS unit_activity (
+            run_id   TEXT    NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            step     INTEGER NOT NULL,
+            layer    TEXT    NOT NULL,
+            unit     INTEGER NOT NULL,
+            activity REAL,
+            PRIMARY KEY (run_id, layer, step, unit)
+        ) WITHOUT ROWID;
         """;
 }

@@ -18,8 +18,10 @@ namespace MLGradientInsight.Transforms.Store;
 /// opened, which finds its writer process gone and marks it <c>interrupted</c>.</para>
 /// <para>Finish with <see cref="Complete"/> or <see cref="Fail"/>; disposing an unfinished writer commits what is
 /// queued and marks the run <c>interrupted</c>. Write methods may be called from several threads.</para>
+/// <para>A writer is an <see cref="IActivitySink"/>: pass it to <see cref="GradientActivityTracker"/> to store layer rows
+/// (<c>activity</c>) and, with unit detail, per-unit rows (<c>unit_activity</c>).</para>
 /// </remarks>
-public sealed class RunWriter : IDisposable, IAsyncDisposable
+public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
 {
     private readonly Channel<PendingWrite> _channel;
     private readonly SqliteConnection _connection;
@@ -29,6 +31,7 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
     private SqliteCommand? _insertActivity;
     private SqliteCommand? _insertStep;
     private SqliteCommand? _insertEpoch;
+    private SqliteCommand? _insertUnit;
     private SqliteCommand? _heartbeat;
     private volatile Exception? _fault;
     private volatile bool _finished;
@@ -96,6 +99,28 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
             WriteActivity(record);
         }
     }
+
+    /// <summary>Enqueues per-unit activity rows (000 §3.4.4); their <see cref="UnitActivityRecord.Run"/> is ignored.</summary>
+    /// <param name="records">The rows. A row with the same step, layer and unit as an earlier one replaces it.</param>
+    /// <exception cref="ArgumentNullException">A row is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A step or unit index is negative.</exception>
+    /// <exception cref="InvalidOperationException">The run is finished, or the background writer failed.</exception>
+    public void WriteUnits(ReadOnlySpan<UnitActivityRecord> records)
+    {
+        foreach (UnitActivityRecord record in records)
+        {
+            ArgumentNullException.ThrowIfNull(record, nameof(records));
+            ArgumentOutOfRangeException.ThrowIfNegative(record.Step, nameof(records));
+            ArgumentOutOfRangeException.ThrowIfNegative(record.Unit, nameof(records));
+            Enqueue(new PendingWrite(PendingKind.Unit, null, record.Step, record.Unit, record.Activity) { Text = record.Layer });
+        }
+    }
+
+    /// <inheritdoc/>
+    void IActivitySink.Write(ActivityRecord record) => WriteActivity(record);
+
+    /// <inheritdoc/>
+    void IActivitySink.WriteBatch(ReadOnlySpan<ActivityRecord> records) => WriteActivity(records);
 
     /// <summary>Enqueues one step row.</summary>
     /// <param name="step">The 1-based global step. A second row for the same step replaces the first.</param>
@@ -373,6 +398,7 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
             _insertActivity!.Transaction = transaction;
             _insertStep!.Transaction = transaction;
             _insertEpoch!.Transaction = transaction;
+            _insertUnit!.Transaction = transaction;
             _heartbeat!.Transaction = transaction;
 
             PendingWrite item = first;
@@ -486,6 +512,18 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
                 break;
             }
 
+            case PendingKind.Unit:
+            {
+                SqliteParameterCollection p = _insertUnit!.Parameters;
+                p[0].Value = item.Step;
+                p[1].Value = item.Text;
+                p[2].Value = item.Epoch;
+                p[3].Value = SqliteValues.ToDb(item.A);
+                _insertUnit.ExecuteNonQuery();
+                lastStep = Math.Max(lastStep, item.Step);
+                break;
+            }
+
             default:
                 throw new UnreachableException($"Unexpected pending write kind {item.Kind}.");
         }
@@ -503,6 +541,9 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
         _insertEpoch = Prepare(
             "INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_accuracy, val_loss, val_accuracy) VALUES ($run, $p0, $p1, $p2, $p3, $p4)",
             5);
+        _insertUnit = Prepare(
+            "INSERT OR REPLACE INTO unit_activity (run_id, step, layer, unit, activity) VALUES ($run, $p0, $p1, $p2, $p3)",
+            4);
         _heartbeat = Prepare("UPDATE runs SET heartbeat_utc = $p0 WHERE id = $run", 1);
     }
 
@@ -527,6 +568,7 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
         _insertActivity?.Dispose();
         _insertStep?.Dispose();
         _insertEpoch?.Dispose();
+        _insertUnit?.Dispose();
         _heartbeat?.Dispose();
     }
 
@@ -535,10 +577,11 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
         Activity,
         Step,
         Epoch,
+        Unit,
         Flush,
     }
 
-    /// <summary>One queued write; a struct so that enqueuing a step allocates nothing.</summary>
+    /// <summary>One queued write; a struct so that enqueuing a step allocates nothing. For unit rows <see cref="Epoch"/> holds the unit index.</summary>
     private readonly record struct PendingWrite(
         PendingKind Kind,
         ActivityRecord? Activity,
@@ -550,5 +593,7 @@ public sealed class RunWriter : IDisposable, IAsyncDisposable
         double D = double.NaN)
     {
         public TaskCompletionSource? Flushed { get; init; }
+
+        public string? Text { get; init; }
     }
 }

@@ -206,8 +206,11 @@ public static class TraceCsv
         {
             if (map[required] < 0)
             {
+                string separator = header.Length == 1 && header[0].Contains(';', StringComparison.Ordinal) ? " The header seems to use ';' between columns: traces use ','."
+                    : header.Length == 1 && header[0].Contains('\t', StringComparison.Ordinal) ? " The header seems to use tabs between columns: traces use ','."
+                    : "";
                 throw new TraceFormatException(source, line, 0, null,
-                    $"the header has no '{s_columns[required]}' column (found: {string.Join(", ", header)}). " +
+                    $"the header has no '{s_columns[required]}' column (found: {string.Join(", ", header)}).{separator} " +
                     "The first row must name the columns; step, layer and activity are required, e.g. run,step,layer,activity,loss");
             }
         }

@@ -98,6 +98,20 @@ public sealed class RunStoreTest
     }
 
     [TestMethod]
+    public void Open_under_a_path_whose_folder_is_a_file_names_the_store_and_the_folder()
+    {
+        using var folder = new TempFolder();
+        string notAFolder = folder.File("notes.txt");
+        File.WriteAllText(notAFolder, "hello");
+        string path = Path.Combine(notAFolder, "runs.db");
+
+        RunStoreException error = Assert.ThrowsExactly<RunStoreException>(() => RunStore.Open(path));
+
+        Assert.AreEqual(path, error.FilePath);
+        Assert.Contains($"'{notAFolder}' is not a file", error.Message);
+    }
+
+    [TestMethod]
     public void Open_rejects_a_folder()
     {
         using var folder = new TempFolder();
@@ -331,25 +345,35 @@ public sealed class RunStoreTest
     }
 
     [TestMethod]
-    public void A_reader_reads_committed_rows_while_the_writer_holds_the_store_open()
+    public void A_reader_opens_and_reads_committed_rows_while_a_write_transaction_is_open()
     {
         using var folder = new TempFolder();
         string path = folder.File("runs.db");
         RunStore store = RunStore.Open(path);
-        using RunWriter writer = store.StartRun("live", options: new RunWriterOptions { CommitInterval = TimeSpan.FromSeconds(30) });
+        using RunWriter writer = store.StartRun("live");
         writer.WriteStep(1, 1, 1, 0.1, 1);
         writer.Flush();
 
-        // The writer's next batch stays open (30 s interval) with an uncommitted row: WAL lets readers in regardless.
-        writer.WriteStep(2, 1, 1, 0.1, 1);
+        // A writer in the middle of a batch: an open write transaction with an uncommitted row.
+        using SqliteConnection busy = Raw(path);
+        using SqliteTransaction batch = busy.BeginTransaction();
+        using (SqliteCommand insert = busy.CreateCommand())
+        {
+            insert.Transaction = batch;
+            insert.CommandText = $"INSERT INTO steps (run_id, step, epoch) VALUES ('{writer.RunId}', 2, 1)";
+            insert.ExecuteNonQuery();
+        }
+
         RunStore reader = RunStore.Open(path);
         IReadOnlyList<StepRecord> seen = reader.ReadSteps(writer.RunId);
         RunInfo run = reader.GetRun(writer.RunId);
+        batch.Rollback();
 
         Assert.AreEqual(1L, seen.Single().Step, "The reader sees the committed step and not the open batch.");
         Assert.AreEqual(RunStatus.Running, run.Status, "A run whose writer is alive stays running when the store is opened.");
+        writer.WriteStep(3, 1, 1, 0.1, 1);
         writer.Complete();
-        Assert.HasCount(2, reader.ReadSteps(writer.RunId));
+        CollectionAssert.AreEqual(new[] { 1L, 3L }, reader.ReadSteps(writer.RunId).Select(s => s.Step).ToArray());
     }
 
     [TestMethod]
@@ -407,8 +431,11 @@ public sealed class RunStoreTest
         writer.WriteStep(1, 1, 1, 0.1, 1);
         writer.Flush();
 
-        // Same pid, different start time: the id now belongs to another process (pid reuse), so the writer is gone.
-        Execute(path, $"UPDATE runs SET writer_start = '2001-01-01T00:00:00.000Z' WHERE id = '{writer.RunId}'");
+        // Same pid, another start token: the id now belongs to another process (pid reuse), so the writer is gone.
+        string token = (string)Scalar(path, $"SELECT writer_start FROM runs WHERE id = '{writer.RunId}'")!;
+        Assert.IsFalse(string.IsNullOrEmpty(token));
+        Assert.AreEqual(RunStatus.Running, RunStore.Open(path).GetRun(writer.RunId).Status, "With the true token the writer is alive.");
+        Execute(path, $"UPDATE runs SET writer_start = '{token}0' WHERE id = '{writer.RunId}'");
         RunInfo reopened = RunStore.Open(path).GetRun(writer.RunId);
 
         Assert.AreEqual(RunStatus.Interrupted, reopened.Status);
@@ -438,5 +465,33 @@ public sealed class RunStoreTest
         RunInfo run = store.GetRun(writer.RunId);
         Assert.AreEqual(RunStatus.Failed, run.Status);
         Assert.Contains("disk full (simulated)", run.Message!);
+    }
+
+    [TestMethod]
+    public void FindRun_accepts_a_full_id_a_unique_prefix_or_a_unique_name()
+    {
+        using var folder = new TempFolder();
+        RunStore store = RunStore.Open(folder.File("runs.db"));
+        string[] ids = new string[3];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            using RunWriter writer = store.StartRun(i == 2 ? "twin" : i == 1 ? "twin" : "baseline");
+            ids[i] = writer.RunId;
+            writer.Complete();
+        }
+
+        string unique = Enumerable.Range(2, 7).Select(n => ids[0][..n]).First(p => !ids[1].StartsWith(p, StringComparison.Ordinal) && !ids[2].StartsWith(p, StringComparison.Ordinal));
+
+        Assert.AreEqual(ids[1], store.FindRun(ids[1]).Id);
+        Assert.AreEqual(ids[0], store.FindRun(unique).Id);
+        Assert.AreEqual(ids[0], store.FindRun(unique.ToUpperInvariant()).Id);
+        Assert.AreEqual(ids[0], store.FindRun("baseline").Id);
+        ArgumentException ambiguous = Assert.ThrowsExactly<ArgumentException>(() => store.FindRun("twin"));
+        Assert.Contains("matches 2 runs", ambiguous.Message);
+        Assert.Contains(ids[1], ambiguous.Message);
+        Assert.Contains(ids[2], ambiguous.Message);
+        ArgumentException none = Assert.ThrowsExactly<ArgumentException>(() => store.FindRun("nothing-like-it"));
+        Assert.AreEqual("idPrefixOrName", none.ParamName);
+        Assert.Contains("mlgi runs", none.Message);
     }
 }

@@ -98,6 +98,8 @@ public sealed class TraceCsvTest
     [DataRow("", 1, 0, "empty", DisplayName = "empty file")]
     [DataRow("step,layer\n1,fc1\n", 1, 0, "no 'activity' column", DisplayName = "missing required column")]
     [DataRow("layer,activity\nfc1,1\n", 1, 0, "no 'step' column", DisplayName = "missing step column")]
+    [DataRow("step;layer;activity\n1;fc1;0,5\n", 1, 0, "seems to use ';'", DisplayName = "semicolon separators")]
+    [DataRow("step\tlayer\tactivity\n1\tfc1\t0.5\n", 1, 0, "seems to use tabs", DisplayName = "tab separators")]
     [DataRow("step,layer,activity,Step\n1,fc1,1,1\n", 1, 4, "twice", DisplayName = "duplicate header column")]
     [DataRow("step,layer,activity\n1,fc1,abc\n", 2, 3, "'abc' is not a number", DisplayName = "non-numeric activity")]
     [DataRow("step,layer,activity\n1,fc1,\"0,5\"\n", 2, 3, "'0,5' is not a number", DisplayName = "decimal comma")]
