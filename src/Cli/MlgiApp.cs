@@ -18,6 +18,9 @@ internal static class MlgiApp
     /// <summary>Exit code for a training run stopped by NaN/Inf.</summary>
     public const int NonFinite = 3;
 
+    /// <summary>Exit code for a run cancelled with Ctrl+C (130, as shells report SIGINT).</summary>
+    public const int Cancelled = 130;
+
     /// <summary>Parses and runs a command line.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="console">Where output goes.</param>

@@ -52,14 +52,15 @@ internal static class StoreCommands
     private static Command Export(IAnsiConsole console)
     {
         Option<string> store = StoreOption();
-        var run = new Argument<string>("run") { Description = "The run id (see mlgi runs)." };
+        var run = new Argument<string>("run") { Description = "The run id, a unique id prefix or a unique run name (see mlgi runs)." };
         var csv = new Option<string>("--csv") { Description = "The CSV file to write (trace interchange format).", Required = true };
         var command = new Command("export", "Export a run's activity trace as CSV.") { run, csv, store };
         command.SetAction(pr => MlgiApp.Guard(console, () =>
         {
             RunStore s = OpenExisting(pr.GetValue(store)!);
-            s.Export(pr.GetValue(run)!, pr.GetValue(csv)!);
-            console.WriteLine($"exported run {pr.GetValue(run)} to {pr.GetValue(csv)}");
+            RunInfo info = s.FindRun(pr.GetValue(run)!);
+            s.Export(info.Id, pr.GetValue(csv)!);
+            console.WriteLine($"exported run {info.Id} ({info.Name}) to {pr.GetValue(csv)}");
             return MlgiApp.Ok;
         }));
         return command;

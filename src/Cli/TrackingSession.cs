@@ -109,6 +109,9 @@ internal sealed class TrackingSession : IDisposable, IActivitySink
         _finished = true;
     }
 
+    /// <summary>The run was cancelled (Ctrl+C): disposing leaves it marked <c>interrupted</c>.</summary>
+    public void Cancelled() => _finished = true;
+
     public void Write(ActivityRecord record) => _writer.WriteActivity(record);
 
     public void WriteBatch(ReadOnlySpan<ActivityRecord> records) => _writer.WriteActivity(records);

@@ -129,7 +129,23 @@ internal static class TrainCommand
         using TrackingSession? tracking = settings.Track ? TrackingSession.Start(settings, trainer, train, console) : null;
         console.MarkupLine($"[grey]model[/] {Markup.Escape(ModelSpec.Describe(settings, train))}  [grey]parameters[/] {model.ParameterCount:N0}  [grey]data[/] {train.Count:N0} train / {test.Count:N0} test  [grey]optimizer[/] {Markup.Escape(OptimizerFactory.Describe(settings))}  [grey]kernels[/] {Markup.Escape(EngineSettings.GemmBackend)}");
 
-        TrainingResult result = RunWithProgress(trainer, train, test, tracking, console);
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        TrainingResult result;
+        try
+        {
+            result = RunWithProgress(trainer, train, test, tracking, console, cancellation.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
         foreach (EpochSummary e in result.Epochs)
         {
             long previous = e.Epoch > 1 ? result.Epochs[e.Epoch - 2].Steps : 0;
@@ -137,6 +153,13 @@ internal static class TrainCommand
             string testAccuracy = train.ClassCount > 0 ? FormattableString.Invariant($" acc {e.ValidationAccuracy:P2}") : "";
             double rate = e.Seconds > 0 ? (e.Steps - previous) / e.Seconds : 0;
             console.WriteLine(FormattableString.Invariant($"epoch {e.Epoch}: train loss {e.TrainLoss:F4}{accuracy}  test loss {e.ValidationLoss:F4}{testAccuracy}  ({e.Seconds:F1} s, {rate:F0} steps/s)"));
+        }
+
+        if (result.Status == TrainingStatus.Cancelled)
+        {
+            tracking?.Cancelled();
+            console.MarkupLine($"[yellow]cancelled[/] after {result.Steps} steps{(tracking is null ? "" : $"; run {Markup.Escape(tracking.RunId)} is marked interrupted")}.");
+            return MlgiApp.Cancelled;
         }
 
         if (result.Status == TrainingStatus.NonFinite)
@@ -165,7 +188,7 @@ internal static class TrainCommand
         return MlgiApp.Ok;
     }
 
-    private static TrainingResult RunWithProgress(Trainer trainer, Dataset train, Dataset test, TrackingSession? tracking, IAnsiConsole console)
+    private static TrainingResult RunWithProgress(Trainer trainer, Dataset train, Dataset test, TrackingSession? tracking, IAnsiConsole console, CancellationToken cancellationToken)
     {
         int stepsPerEpoch = (train.Count + trainer.Options.BatchSize - 1) / trainer.Options.BatchSize;
         long totalSteps = (long)stepsPerEpoch * trainer.Options.Epochs;
@@ -196,7 +219,7 @@ internal static class TrainCommand
                     }
                 });
                 using IDisposable epochSub = trainer.OnEpochCompleted(e => task.Description = Markup.Escape(FormattableString.Invariant($"epoch {e.Epoch} done: loss {e.TrainLoss:F4}") + (train.ClassCount > 0 ? FormattableString.Invariant($" test acc {e.ValidationAccuracy:P2}") : "")));
-                result = trainer.Fit(train, test);
+                result = trainer.Fit(train, test, cancellationToken);
                 task.Value = task.MaxValue;
             });
         return result!;
