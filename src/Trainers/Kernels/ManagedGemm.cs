@@ -28,7 +28,7 @@ internal static unsafe class ManagedGemm
     internal const int KC = 128;
 
     /// <summary>Below this many multiply-adds (m·n·k) a product runs on the calling thread only.</summary>
-    internal const long ParallelThreshold = 1L << 18;
+    internal const long ParallelThreshold = 1L << 20;
 
     private const int MaxMc = 128;
     private const int MaxNc = 512;
@@ -147,6 +147,16 @@ internal static unsafe class ManagedGemm
             if (transposeA)
             {
                 // op(A)[i, p] = A[p, i]: each p gives `rows` contiguous values.
+                if (mr == 8 && rows == 8)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        Vector256.Store(Vector256.Load(a + ((long)(p0 + p) * lda) + i0 + r0), panel + ((long)p * 8));
+                    }
+
+                    continue;
+                }
+
                 for (int p = 0; p < kc; p++)
                 {
                     float* src = a + ((long)(p0 + p) * lda) + i0 + r0;
@@ -342,7 +352,74 @@ internal static unsafe class ManagedGemm
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++)
+
+        // Two steps per iteration: fewer loop-control µops beside the 16 FMAs and 10 loads of each step.
+        int pairs = kc >> 1;
+        for (int p = 0; p < pairs; p++)
+        {
+            {
+                Vector512<float> b0 = Vector512.Load(b);
+                Vector512<float> b1 = Vector512.Load(b + 16);
+                Vector512<float> x = Vector512.Create(a[0]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(a[1]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(a[2]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(a[3]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(a[4]);
+                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(a[5]);
+                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+                x = Vector512.Create(a[6]);
+                c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+                x = Vector512.Create(a[7]);
+                c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            }
+
+            {
+                Vector512<float> b0 = Vector512.Load(b + bStride);
+                Vector512<float> b1 = Vector512.Load(b + bStride + 16);
+                Vector512<float> x = Vector512.Create(a[8]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(a[9]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(a[10]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(a[11]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(a[12]);
+                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(a[13]);
+                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+                x = Vector512.Create(a[14]);
+                c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+                x = Vector512.Create(a[15]);
+                c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            }
+
+            a += 16;
+            b += 2 * bStride;
+        }
+
+        if ((kc & 1) != 0)
         {
             Vector512<float> b0 = Vector512.Load(b);
             Vector512<float> b1 = Vector512.Load(b + 16);
@@ -370,8 +447,6 @@ internal static unsafe class ManagedGemm
             x = Vector512.Create(a[7]);
             c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            a += 8;
-            b += bStride;
         }
 
         // Rows past `rows` (padding of the last panel) are dropped; all 32 columns are valid here.
