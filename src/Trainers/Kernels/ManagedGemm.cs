@@ -721,9 +721,9 @@ internal static unsafe class ManagedGemm
             _threads = work < ParallelThreshold ? 1 : Math.Max(1, Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount));
             if (_threads > 1)
             {
-                // Shrink blocks (keeping them whole tiles) until there are a few blocks per thread; the tile grid and the k
+                // Shrink blocks (keeping them whole tiles) until there are two blocks per thread; the tile grid and the k
                 // blocking stay the same, so the arithmetic per element does not change.
-                int wanted = 4 * _threads;
+                int wanted = 2 * _threads;
                 while (BlockCount(_mc, _nc) < wanted && _nc > 4 * _nr)
                 {
                     _nc = RoundUp(_nc / 2, _nr);
