@@ -20,15 +20,21 @@ namespace MLGradientInsight.Trainers.Kernels;
 /// so each element of C sees the same operations in the same order whatever the number of threads;
 /// threads only share out whole output blocks. Results are therefore bit-identical for any degree of parallelism.
 /// </para>
+/// <para>
+/// Memory: packing buffers (≈ 330 KB) are allocated once per thread on the pinned heap and reused, so a single-threaded
+/// product allocates nothing. A product split over threads (≥ <see cref="ParallelThreshold"/> multiply-adds and more than one
+/// thread allowed) pays what <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> allocates, about 1.5 KB per call
+/// (measured by BenchmarkDotNet's MemoryDiagnoser).
+/// </para>
 /// <para>Arguments are not validated here; <see cref="Gemm.Multiply"/> does that.</para>
 /// </remarks>
 internal static unsafe class ManagedGemm
 {
     /// <summary>Depth of one block of the sum over k (the packed panels hold KC values per row/column).</summary>
-    internal const int KC = 256;
+    internal const int KC = 128;
 
     /// <summary>Below this many multiply-adds (m·n·k) a product runs on the calling thread only.</summary>
-    internal const long ParallelThreshold = 1L << 18;
+    internal const long ParallelThreshold = 1L << 20;
 
     private const int MaxMc = 128;
     private const int MaxNc = 512;
@@ -147,6 +153,16 @@ internal static unsafe class ManagedGemm
             if (transposeA)
             {
                 // op(A)[i, p] = A[p, i]: each p gives `rows` contiguous values.
+                if (mr == 8 && rows == 8)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        Vector256.Store(Vector256.Load(a + ((long)(p0 + p) * lda) + i0 + r0), panel + ((long)p * 8));
+                    }
+
+                    continue;
+                }
+
                 for (int p = 0; p < kc; p++)
                 {
                     float* src = a + ((long)(p0 + p) * lda) + i0 + r0;
@@ -165,12 +181,22 @@ internal static unsafe class ManagedGemm
             }
             else
             {
-                // op(A)[i, p] = A[i, p]: gather row r into every mr-th slot.
+                // op(A)[i, p] = A[i, p]: gather row r into every mr-th slot; whole 8×8 blocks by register transpose.
+                int pDone = 0;
+                if (mr == 8 && rows == 8 && Avx.IsSupported)
+                {
+                    float* src = a + ((long)(i0 + r0) * lda) + p0;
+                    for (; pDone + 8 <= kc; pDone += 8)
+                    {
+                        Transpose8x8(src + pDone, lda, panel + ((long)pDone * 8), 8);
+                    }
+                }
+
                 for (int r = 0; r < rows; r++)
                 {
                     float* src = a + ((long)(i0 + r0 + r) * lda) + p0;
                     float* d = panel + r;
-                    for (int p = 0; p < kc; p++)
+                    for (int p = pDone; p < kc; p++)
                     {
                         d[(long)p * mr] = src[p];
                     }
@@ -196,8 +222,31 @@ internal static unsafe class ManagedGemm
     {
         if (transposeB)
         {
-            // op(B)[p, j] = B[j, p]: gather column j into every nr-th slot.
-            for (int j = 0; j < cols; j++)
+            // op(B)[p, j] = B[j, p]: gather column j into every nr-th slot; groups of 8 columns × 8 steps by register transpose.
+            int jDone = 0;
+            if (Avx.IsSupported && kc >= 8)
+            {
+                int pEnd = kc & ~7;
+                for (; jDone + 8 <= cols; jDone += 8)
+                {
+                    float* src = b + ((long)(j0 + jDone) * ldb) + p0;
+                    for (int p = 0; p < pEnd; p += 8)
+                    {
+                        Transpose8x8(src + p, ldb, dst + ((long)p * nr) + jDone, nr);
+                    }
+
+                    for (int j = jDone; j < jDone + 8; j++)
+                    {
+                        float* column = b + ((long)(j0 + j) * ldb) + p0;
+                        for (int p = pEnd; p < kc; p++)
+                        {
+                            dst[((long)p * nr) + j] = column[p];
+                        }
+                    }
+                }
+            }
+
+            for (int j = jDone; j < cols; j++)
             {
                 float* src = b + ((long)(j0 + j) * ldb) + p0;
                 float* d = dst + j;
@@ -222,6 +271,50 @@ internal static unsafe class ManagedGemm
                 new Span<float>(dst + ((long)p * nr) + cols, nr - cols).Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// Transposes an 8×8 block: row q of the destination (at <paramref name="dst"/> + q·<paramref name="dstStride"/>) receives
+    /// column q of the source (rows at <paramref name="src"/> + r·<paramref name="srcStride"/>). AVX unpack/shuffle/permute sequence.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, nint srcStride, float* dst, nint dstStride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src);
+        Vector256<float> r1 = Avx.LoadVector256(src + srcStride);
+        Vector256<float> r2 = Avx.LoadVector256(src + (2 * srcStride));
+        Vector256<float> r3 = Avx.LoadVector256(src + (3 * srcStride));
+        Vector256<float> r4 = Avx.LoadVector256(src + (4 * srcStride));
+        Vector256<float> r5 = Avx.LoadVector256(src + (5 * srcStride));
+        Vector256<float> r6 = Avx.LoadVector256(src + (6 * srcStride));
+        Vector256<float> r7 = Avx.LoadVector256(src + (7 * srcStride));
+
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1);
+        Vector256<float> t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3);
+        Vector256<float> t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5);
+        Vector256<float> t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7);
+        Vector256<float> t7 = Avx.UnpackHigh(r6, r7);
+
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44);
+        Vector256<float> u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44);
+        Vector256<float> u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44);
+        Vector256<float> u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44);
+        Vector256<float> u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + (2 * dstStride), Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + (3 * dstStride), Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + (4 * dstStride), Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + (5 * dstStride), Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + (6 * dstStride), Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + (7 * dstStride), Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>Merges a finished MR×NR tile (only its top-left rows×cols part) into C: C ← α·tile + β·C (β = 0: C not read).</summary>
@@ -258,14 +351,81 @@ internal static unsafe class ManagedGemm
     /// <param name="rows">Rows of the tile to store (1..8); the others are padding.</param>
     /// <param name="alpha">Scale of the sum.</param>
     /// <param name="beta">Scale of C (0: C not read).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Kernel8x32(float* a, float* b, nint bStride, int kc, float* c, nint ldc, int rows, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++)
+
+        // Two steps per iteration: fewer loop-control µops beside the 16 FMAs and 10 loads of each step.
+        int pairs = kc >> 1;
+        for (int p = 0; p < pairs; p++)
+        {
+            {
+                Vector512<float> b0 = Vector512.Load(b);
+                Vector512<float> b1 = Vector512.Load(b + 16);
+                Vector512<float> x = Vector512.Create(a[0]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(a[1]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(a[2]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(a[3]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(a[4]);
+                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(a[5]);
+                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+                x = Vector512.Create(a[6]);
+                c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+                x = Vector512.Create(a[7]);
+                c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            }
+
+            {
+                Vector512<float> b0 = Vector512.Load(b + bStride);
+                Vector512<float> b1 = Vector512.Load(b + bStride + 16);
+                Vector512<float> x = Vector512.Create(a[8]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                x = Vector512.Create(a[9]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                x = Vector512.Create(a[10]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                x = Vector512.Create(a[11]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                x = Vector512.Create(a[12]);
+                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
+                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+                x = Vector512.Create(a[13]);
+                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
+                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+                x = Vector512.Create(a[14]);
+                c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
+                c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+                x = Vector512.Create(a[15]);
+                c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
+                c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            }
+
+            a += 16;
+            b += 2 * bStride;
+        }
+
+        if ((kc & 1) != 0)
         {
             Vector512<float> b0 = Vector512.Load(b);
             Vector512<float> b1 = Vector512.Load(b + 16);
@@ -293,8 +453,6 @@ internal static unsafe class ManagedGemm
             x = Vector512.Create(a[7]);
             c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            a += 8;
-            b += bStride;
         }
 
         // Rows past `rows` (padding of the last panel) are dropped; all 32 columns are valid here.
@@ -353,7 +511,7 @@ internal static unsafe class ManagedGemm
     }
 
     /// <summary>6×16 AVX2 micro-kernel (see <see cref="Kernel8x32"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x16(float* a, float* b, nint bStride, int kc, float* c, nint ldc, int rows, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -430,6 +588,7 @@ internal static unsafe class ManagedGemm
     }
 
     /// <summary>4×4 scalar micro-kernel (see <see cref="Kernel8x32"/>); plain multiply then add, no FMA.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Kernel4x4(float* a, float* b, nint bStride, int kc, float* c, nint ldc, int rows, float alpha, float beta)
     {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
@@ -568,9 +727,9 @@ internal static unsafe class ManagedGemm
             _threads = work < ParallelThreshold ? 1 : Math.Max(1, Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount));
             if (_threads > 1)
             {
-                // Shrink blocks (keeping them whole tiles) until there are a few blocks per thread; the tile grid and the k
+                // Shrink blocks (keeping them whole tiles) until there are two blocks per thread; the tile grid and the k
                 // blocking stay the same, so the arithmetic per element does not change.
-                int wanted = 4 * _threads;
+                int wanted = 2 * _threads;
                 while (BlockCount(_mc, _nc) < wanted && _nc > 4 * _nr)
                 {
                     _nc = RoundUp(_nc / 2, _nr);
