@@ -37,6 +37,11 @@ public sealed record GradientActivityOptions
     /// Gets the absolute threshold (≥ 0, in gradient units): an element whose M ≤ this value is excluded
     /// from the activity at that step (000 §3.5). It also guarantees M &gt; 0 in the division dI = |I − M| / M.
     /// </summary>
+    /// <remarks>
+    /// Unlike <see cref="RelativeThreshold"/> it depends on the scale of the loss, so the default (1e-20) is far below
+    /// any real gradient change: it only keeps M = 0 and denormal M out of the division (a float dI overflows once
+    /// I / M &gt; 3.4e38). Raise it only when you know the gradients' scale.
+    /// </remarks>
     public float AbsoluteThreshold { get; init; } = DefaultAbsoluteThreshold;
 
     /// <summary>
