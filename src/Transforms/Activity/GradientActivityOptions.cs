@@ -81,7 +81,8 @@ public sealed record GradientActivityOptions
 
     /// <summary>
     /// Gets the maximum number of threads used for large layers (1 = single-threaded; results do not depend on it).
-    /// Layers with more than 65,536 values are split into fixed chunks of 65,536 processed in parallel.
+    /// Layers with more than 65,536 values are split into fixed chunks of 65,536 whose partial sums are combined in
+    /// order; from 4 chunks on the chunks run in parallel.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 

@@ -23,13 +23,16 @@ namespace MLGradientInsight.Transforms.Activity;
 /// <para>Non-finite gradient values are counted (<see cref="LayerActivity.NonFiniteCount"/>), count as excluded, and
 /// leave M and g_prev of that element untouched, so one bad step does not poison the state. At step 1 a non-finite value
 /// stores g_prev = 0; during warm-up it adds no change to M's sum (M is still divided by W).</para>
-/// <para>After construction a step allocates nothing (the parallel path for layers of more than 65,536 values reuses one
+/// <para>After construction a step allocates nothing (the parallel path for layers of more than 3 × 65,536 values reuses one
 /// preallocated thread-pool work item); only the records handed to a sink are allocated. Not thread-safe: call it from one thread.</para>
 /// </remarks>
 public sealed unsafe class GradientActivityTracker
 {
     /// <summary>Values per parallel chunk; partial sums of chunks are combined in chunk order.</summary>
     internal const int Chunk = 65536;
+
+    /// <summary>Fewer chunks than this run on the calling thread: waking helpers costs more than it saves.</summary>
+    internal const int MinParallelChunks = 4;
 
     private readonly GradientActivityOptions _options;
     private readonly TrackedTensor[] _tensors;
@@ -655,7 +658,7 @@ public sealed unsafe class GradientActivityTracker
         }
 
         ActivitySums[] partial = _chunkSums!;
-        if (_options.MaxDegreeOfParallelism > 1)
+        if (_options.MaxDegreeOfParallelism > 1 && chunks >= MinParallelChunks)
         {
             fixed (float* pg = g, pp = previous, pm = mean)
             {

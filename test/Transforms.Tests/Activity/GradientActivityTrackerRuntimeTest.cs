@@ -105,7 +105,7 @@ public sealed class GradientActivityTrackerRuntimeTest
     [TestMethod]
     public void LargeLayer_ParallelChunks_GiveTheSameResultAsOneThread()
     {
-        TrackedTensor[] layout = [new("big", "big.weight", [3, 65536 + 17])];
+        TrackedTensor[] layout = [new("big", "big.weight", [5, 65536 + 17])];
         var one = new GradientActivityTracker(layout, new GradientActivityOptions { WarmupSteps = 2, MaxDegreeOfParallelism = 1 });
         var many = new GradientActivityTracker(layout, new GradientActivityOptions { WarmupSteps = 2, MaxDegreeOfParallelism = 4 });
         var rng = new Random(9);
