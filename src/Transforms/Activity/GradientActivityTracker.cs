@@ -291,7 +291,8 @@ public sealed unsafe class GradientActivityTracker
 
     /// <summary>Ends the step: finishes the grouped layers and the network totals and updates <see cref="LastStep"/>.</summary>
     /// <returns>True when the step produced activity (warm-up is over).</returns>
-    /// <exception cref="InvalidOperationException">No step was begun, or a tracked tensor's gradient was not given.</exception>
+    /// <exception cref="InvalidOperationException">No step was begun, or a tracked tensor's gradient was not given (the tensors
+    /// already given have updated their state, so the tracker is then inconsistent: create a new one).</exception>
     public bool EndStep()
     {
         if (!_inStep)
