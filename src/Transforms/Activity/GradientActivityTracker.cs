@@ -42,7 +42,7 @@ public sealed unsafe class GradientActivityTracker
     private readonly bool[] _seen;
     private readonly LayerState[] _layers;
     private readonly ChunkWorker _worker;
-    private readonly ManualResetEventSlim _chunksDone = new(false);
+    private readonly object _chunkGate = new();
     private ActivityRecord[]? _recordBuffer;
     private UnitActivityRecord[]? _unitBuffer;
     private long _observed;
@@ -699,7 +699,6 @@ public sealed unsafe class GradientActivityTracker
         int helpers = Math.Min(_options.MaxDegreeOfParallelism, count) - 1;
         _chunkCount = count;
         _nextChunk = 0;
-        _chunksDone.Reset();
         Volatile.Write(ref _pending, count + helpers);
         for (int h = 0; h < helpers; h++)
         {
@@ -707,7 +706,25 @@ public sealed unsafe class GradientActivityTracker
         }
 
         DrainChunks();
-        _chunksDone.Wait();
+
+        // Spin briefly, then block on a preallocated monitor (ManualResetEventSlim would allocate its lock lazily).
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _pending) != 0)
+        {
+            if (!spin.NextSpinWillYield)
+            {
+                spin.SpinOnce();
+                continue;
+            }
+
+            lock (_chunkGate)
+            {
+                while (Volatile.Read(ref _pending) != 0)
+                {
+                    Monitor.Wait(_chunkGate);
+                }
+            }
+        }
     }
 
     private void DrainChunks()
@@ -724,7 +741,10 @@ public sealed unsafe class GradientActivityTracker
     {
         if (Interlocked.Decrement(ref _pending) == 0)
         {
-            _chunksDone.Set();
+            lock (_chunkGate)
+            {
+                Monitor.PulseAll(_chunkGate);
+            }
         }
     }
 
