@@ -148,7 +148,7 @@ internal static class ActivityKernel
 
     /// <summary>The Vector512 path; returns how many leading elements it processed (a multiple of the vector width).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Active512(ReadOnlySpan<float> g, Span<float> previous, Span<float> mean, in Settings settings, ref ActivitySums sums)
+    internal static int Active512(ReadOnlySpan<float> g, Span<float> previous, Span<float> mean, in Settings settings, ref ActivitySums sums)
     {
         int width = Vector512<float>.Count;
         int end = g.Length - (g.Length % width);
@@ -210,7 +210,7 @@ internal static class ActivityKernel
 
     /// <summary>The Vector256 path; returns how many leading elements it processed (a multiple of the vector width).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Active256(ReadOnlySpan<float> g, Span<float> previous, Span<float> mean, in Settings settings, ref ActivitySums sums)
+    internal static int Active256(ReadOnlySpan<float> g, Span<float> previous, Span<float> mean, in Settings settings, ref ActivitySums sums)
     {
         int width = Vector256<float>.Count;
         int end = g.Length - (g.Length % width);

@@ -37,6 +37,11 @@ public sealed record GradientActivityOptions
     /// Gets the absolute threshold (≥ 0, in gradient units): an element whose M ≤ this value is excluded
     /// from the activity at that step (000 §3.5). It also guarantees M &gt; 0 in the division dI = |I − M| / M.
     /// </summary>
+    /// <remarks>
+    /// Unlike <see cref="RelativeThreshold"/> it depends on the scale of the loss, so the default (1e-20) is far below
+    /// any real gradient change: it only keeps M = 0 and denormal M out of the division (a float dI overflows once
+    /// I / M &gt; 3.4e38). Raise it only when you know the gradients' scale.
+    /// </remarks>
     public float AbsoluteThreshold { get; init; } = DefaultAbsoluteThreshold;
 
     /// <summary>
@@ -76,7 +81,8 @@ public sealed record GradientActivityOptions
 
     /// <summary>
     /// Gets the maximum number of threads used for large layers (1 = single-threaded; results do not depend on it).
-    /// Layers with more than 65,536 values are split into fixed chunks of 65,536 processed in parallel.
+    /// Layers with more than 65,536 values are split into fixed chunks of 65,536 whose partial sums are combined in
+    /// order; from 4 chunks on the chunks run in parallel.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 

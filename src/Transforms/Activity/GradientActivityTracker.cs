@@ -23,14 +23,16 @@ namespace MLGradientInsight.Transforms.Activity;
 /// <para>Non-finite gradient values are counted (<see cref="LayerActivity.NonFiniteCount"/>), count as excluded, and
 /// leave M and g_prev of that element untouched, so one bad step does not poison the state. At step 1 a non-finite value
 /// stores g_prev = 0; during warm-up it adds no change to M's sum (M is still divided by W).</para>
-/// <para>After construction a step allocates nothing, except the thread-pool bookkeeping of the parallel path for
-/// layers of more than 65,536 values when <see cref="GradientActivityOptions.MaxDegreeOfParallelism"/> &gt; 1, and the records
-/// handed to a sink. Not thread-safe: call it from one thread.</para>
+/// <para>After construction a step allocates nothing (the parallel path for layers of more than 3 × 65,536 values reuses one
+/// preallocated thread-pool work item); only the records handed to a sink are allocated. Not thread-safe: call it from one thread.</para>
 /// </remarks>
 public sealed unsafe class GradientActivityTracker
 {
     /// <summary>Values per parallel chunk; partial sums of chunks are combined in chunk order.</summary>
     internal const int Chunk = 65536;
+
+    /// <summary>Fewer chunks than this run on the calling thread: waking helpers costs more than it saves.</summary>
+    internal const int MinParallelChunks = 4;
 
     private readonly GradientActivityOptions _options;
     private readonly TrackedTensor[] _tensors;
@@ -39,8 +41,8 @@ public sealed unsafe class GradientActivityTracker
     private readonly int[] _unitOffset;
     private readonly bool[] _seen;
     private readonly LayerState[] _layers;
-    private readonly ParallelOptions _parallelOptions;
-    private readonly Action<int> _chunkBody;
+    private readonly ChunkWorker _worker;
+    private readonly object _chunkGate = new();
     private ActivityRecord[]? _recordBuffer;
     private UnitActivityRecord[]? _unitBuffer;
     private long _observed;
@@ -53,7 +55,10 @@ public sealed unsafe class GradientActivityTracker
     private LayerActivity _network;
     private bool _attached;
 
-    // Arguments of the parallel chunk body (valid only during one Parallel.For call).
+    // Arguments of the parallel chunk pass (valid only during one RunChunksInParallel call).
+    private int _nextChunk;
+    private int _chunkCount;
+    private int _pending;
     private float* _chunkGradient;
     private float* _chunkPrevious;
     private float* _chunkMean;
@@ -150,8 +155,7 @@ public sealed unsafe class GradientActivityTracker
             Layout(layer);
         }
 
-        _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism };
-        _chunkBody = RunChunk;
+        _worker = new ChunkWorker(this);
     }
 
     /// <summary>Gets the settings.</summary>
@@ -287,7 +291,8 @@ public sealed unsafe class GradientActivityTracker
 
     /// <summary>Ends the step: finishes the grouped layers and the network totals and updates <see cref="LastStep"/>.</summary>
     /// <returns>True when the step produced activity (warm-up is over).</returns>
-    /// <exception cref="InvalidOperationException">No step was begun, or a tracked tensor's gradient was not given.</exception>
+    /// <exception cref="InvalidOperationException">No step was begun, or a tracked tensor's gradient was not given (the tensors
+    /// already given have updated their state, so the tracker is then inconsistent: create a new one).</exception>
     public bool EndStep()
     {
         if (!_inStep)
@@ -654,7 +659,7 @@ public sealed unsafe class GradientActivityTracker
         }
 
         ActivitySums[] partial = _chunkSums!;
-        if (_options.MaxDegreeOfParallelism > 1)
+        if (_options.MaxDegreeOfParallelism > 1 && chunks >= MinParallelChunks)
         {
             fixed (float* pg = g, pp = previous, pm = mean)
             {
@@ -663,7 +668,7 @@ public sealed unsafe class GradientActivityTracker
                 _chunkMean = pm;
                 _chunkLength = g.Length;
                 _chunkSettings = settings;
-                Parallel.For(0, chunks, _parallelOptions, _chunkBody);
+                RunChunksInParallel(chunks);
                 _chunkGradient = _chunkPrevious = _chunkMean = null;
             }
         }
@@ -680,6 +685,66 @@ public sealed unsafe class GradientActivityTracker
         for (int c = 0; c < chunks; c++)
         {
             layer.Sums.Add(partial[c]);
+        }
+    }
+
+    /// <summary>
+    /// Runs chunks 0 … count−1 on this thread plus up to MaxDegreeOfParallelism − 1 thread-pool helpers, without
+    /// allocating: the helpers are one preallocated work item; chunks are claimed with an interlocked counter, and the
+    /// call returns only when every chunk is done and every helper queued by this call has exited, so no helper
+    /// outlives the pinned spans. A busy pool only means this thread does more chunks itself.
+    /// </summary>
+    private void RunChunksInParallel(int count)
+    {
+        int helpers = Math.Min(_options.MaxDegreeOfParallelism, count) - 1;
+        _chunkCount = count;
+        _nextChunk = 0;
+        Volatile.Write(ref _pending, count + helpers);
+        for (int h = 0; h < helpers; h++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_worker, preferLocal: false);
+        }
+
+        DrainChunks();
+
+        // Spin briefly, then block on a preallocated monitor (ManualResetEventSlim would allocate its lock lazily).
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _pending) != 0)
+        {
+            if (!spin.NextSpinWillYield)
+            {
+                spin.SpinOnce();
+                continue;
+            }
+
+            lock (_chunkGate)
+            {
+                while (Volatile.Read(ref _pending) != 0)
+                {
+                    Monitor.Wait(_chunkGate);
+                }
+            }
+        }
+    }
+
+    private void DrainChunks()
+    {
+        int c;
+        while ((c = Interlocked.Increment(ref _nextChunk) - 1) < _chunkCount)
+        {
+            RunChunk(c);
+            Complete();
+        }
+    }
+
+    private void Complete()
+    {
+        if (Interlocked.Decrement(ref _pending) == 0)
+        {
+            lock (_chunkGate)
+            {
+                Monitor.PulseAll(_chunkGate);
+            }
         }
     }
 
@@ -769,6 +834,15 @@ public sealed unsafe class GradientActivityTracker
             UpdateNorm,
             LearningRate,
             ValueCount);
+    }
+
+    private sealed class ChunkWorker(GradientActivityTracker owner) : IThreadPoolWorkItem
+    {
+        public void Execute()
+        {
+            owner.DrainChunks();
+            owner.Complete();
+        }
     }
 
     private sealed class Attachment : IDisposable

@@ -49,6 +49,44 @@ public sealed class ActivityKernelTest
     }
 
     [TestMethod]
+    public void EachVectorWidth_MatchesScalarPath()
+    {
+        var rng = new Random(12);
+        var settings = new ActivityKernel.Settings(1e-6f, 0.05f, 0.8f, 0.2f, 2.5f);
+        int widths = 0;
+        foreach (int width in new[] { 512, 256 })
+        {
+            if (width == 512 ? !System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated : !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                continue;
+            }
+
+            widths++;
+            foreach (int n in new[] { 16, 17, 63, 257, 4096 + 40, 9000 })
+            {
+                float[] g = Values(rng, n, specials: true), p = Values(rng, n, specials: false);
+                float[] m = [.. Values(rng, n, specials: false).Select(MathF.Abs)];
+                float[] p2 = (float[])p.Clone(), m2 = (float[])m.Clone();
+                ActivitySums fast = default, slow = default;
+                int done = width == 512 ? ActivityKernel.Active512(g, p, m, settings, ref fast) : ActivityKernel.Active256(g, p, m, settings, ref fast);
+                Assert.AreEqual(n - (n % (width / 32)), done);
+                ActivityKernel.ActiveScalar(g.AsSpan(done), p.AsSpan(done), m.AsSpan(done), settings, ref fast);
+                ActivityKernel.ActiveScalar(g, p2, m2, settings, ref slow);
+                CollectionAssert.AreEqual(m2, m, $"M, width {width}, n = {n}");
+                CollectionAssert.AreEqual(p2, p, $"g_prev, width {width}, n = {n}");
+                Assert.AreEqual(slow.Included, fast.Included);
+                Assert.AreEqual(slow.NonFinite, fast.NonFinite);
+                Assert.AreEqual(slow.SumActivity, fast.SumActivity, 1e-5 * (1 + slow.SumActivity));
+            }
+        }
+
+        if (widths == 0)
+        {
+            Assert.Inconclusive("Neither Vector512 nor Vector256 is accelerated on this machine; only the scalar path is in use.");
+        }
+    }
+
+    [TestMethod]
     public void Active_CountsNonFiniteAndLeavesTheirStateUntouched()
     {
         float[] g = [.. Enumerable.Range(0, 37).Select(i => i % 3 == 0 ? float.NaN : i)];

@@ -11,7 +11,7 @@ public sealed class GradientActivityPropertiesTest
 
     /// <summary>A random run: layer sizes, a seed for the gradients, and the step count.</summary>
     private static Arbitrary<(int[] Sizes, int Seed, int Steps)> Runs() =>
-        Gen.Zip(Gen.Zip(Gen.Choose(1, 70).ArrayOf(), Gen.Choose(0, 1_000_000)), Gen.Choose(4, 14))
+        Gen.Zip(Gen.Zip(Gen.Choose(1, 300).ArrayOf(), Gen.Choose(0, 1_000_000)), Gen.Choose(4, 14))
             .Where(x => x.Item1.Item1.Length is > 0 and <= 4)
             .Select(x => (x.Item1.Item1, x.Item1.Item2, x.Item2))
             .ToArbitrary();

@@ -72,9 +72,40 @@ public sealed class GradientActivityTrackerRuntimeTest
     }
 
     [TestMethod]
+    public void LargeLayer_ParallelPath_AllocatesNothingPerStep()
+    {
+        TrackedTensor[] layout = [new("big", "big.weight", [4, 70001]), new("big", "big.bias", [4])];
+        var tracker = new GradientActivityTracker(layout, new GradientActivityOptions { WarmupSteps = 2, MaxDegreeOfParallelism = 2 });
+        float[] w = new float[layout[0].Length], b = new float[4];
+        void Step(long s)
+        {
+            w[s % w.Length] += 1f;
+            w[(s * 7919) % w.Length] -= 0.5f;
+            tracker.BeginStep(s);
+            tracker.AddGradient(0, w);
+            tracker.AddGradient(1, b);
+            tracker.EndStep();
+        }
+
+        for (int s = 1; s <= 20; s++)
+        {
+            Step(s);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int s = 21; s <= 120; s++)
+        {
+            Step(s);
+        }
+
+        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.IsTrue(tracker.LastStep.HasActivity);
+    }
+
+    [TestMethod]
     public void LargeLayer_ParallelChunks_GiveTheSameResultAsOneThread()
     {
-        TrackedTensor[] layout = [new("big", "big.weight", [3, 65536 + 17])];
+        TrackedTensor[] layout = [new("big", "big.weight", [5, 65536 + 17])];
         var one = new GradientActivityTracker(layout, new GradientActivityOptions { WarmupSteps = 2, MaxDegreeOfParallelism = 1 });
         var many = new GradientActivityTracker(layout, new GradientActivityOptions { WarmupSteps = 2, MaxDegreeOfParallelism = 4 });
         var rng = new Random(9);
