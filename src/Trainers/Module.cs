@@ -52,9 +52,10 @@ public abstract class Module
     /// <summary>Sets every parameter gradient to zero.</summary>
     public void ZeroGrad()
     {
-        foreach (Parameter p in Parameters)
+        IReadOnlyList<Parameter> parameters = Parameters;
+        for (int i = 0; i < parameters.Count; i++)
         {
-            p.Gradient.Clear();
+            parameters[i].Gradient.Clear();
         }
     }
 

@@ -248,8 +248,9 @@ public sealed class Trainer
 
     private static NonFiniteReport? FindNonFinite(IReadOnlyList<Parameter> parameters, bool gradients, long step, int epoch, int batch)
     {
-        foreach (Parameter p in parameters)
+        for (int index = 0; index < parameters.Count; index++)
         {
+            Parameter p = parameters[index];
             ReadOnlySpan<float> values = gradients ? p.Gradients : p.Weights;
 
             // The sum is finite whenever every element is (barring overflow, which the scan below rules out).

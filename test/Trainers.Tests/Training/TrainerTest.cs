@@ -92,6 +92,30 @@ public sealed class TrainerTest
     }
 
     [TestMethod]
+    public void Fit_AllocatesNothingPerStep()
+    {
+        Sequential model = SmallNet(11);
+        var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.05f, momentum: 0.9f), new TrainerOptions { Epochs = 1, BatchSize = 8 });
+        long hookCalls = 0;
+        using IDisposable hook = trainer.OnGradientsComputed((in TrainingStepContext c) => hookCalls += c.ParameterCount);
+        Dataset small = TwoBlobs(8 * 10, 12), large = TwoBlobs(8 * 210, 12);
+        trainer.Fit(small);
+        trainer.Fit(large);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        trainer.Fit(small);
+        long tenSteps = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        trainer.Fit(large);
+        long twoHundredTenSteps = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Per-run costs (order array, epoch summary, result) scale with the dataset, not the step count:
+        // 200 more steps may add the larger order array (4 bytes per sample) and nothing else.
+        Assert.IsLessThan(tenSteps + (8 * 200 * sizeof(int)) + 64, twoHundredTenSteps, $"10 steps: {tenSteps} B, 210 steps: {twoHundredTenSteps} B");
+        Assert.IsGreaterThan(0L, hookCalls);
+    }
+
+    [TestMethod]
     public void Fit_SameSeed_IsBitIdentical()
     {
         float[] Run()
