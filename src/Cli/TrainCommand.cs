@@ -201,14 +201,22 @@ internal static class TrainCommand
             {
                 ProgressTask task = ctx.AddTask("training", maxValue: totalSteps);
                 var clock = Stopwatch.StartNew();
-                double lossAverage = double.NaN;
+                double lossAverage = double.NaN, accuracyAverage = double.NaN;
                 using IDisposable sub = trainer.OnStepCompleted((in TrainingStepContext c) =>
                 {
                     lossAverage = double.IsNaN(lossAverage) ? c.Loss : (0.98 * lossAverage) + (0.02 * c.Loss);
+                    if (c.Correct >= 0)
+                    {
+                        double batchAccuracy = (double)c.Correct / c.BatchSize;
+                        accuracyAverage = double.IsNaN(accuracyAverage) ? batchAccuracy : (0.98 * accuracyAverage) + (0.02 * batchAccuracy);
+                    }
+
                     if (c.Step % 10 == 0 || c.Step == totalSteps)
                     {
                         double stepsPerSecond = c.Step / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                        string text = string.Create(CultureInfo.InvariantCulture, $"epoch {c.Epoch} step {c.Step} loss {lossAverage:F4} {stepsPerSecond:F0} steps/s");
+                        string text = FormattableString.Invariant($"epoch {c.Epoch} step {c.Step} loss {lossAverage:F4}")
+                            + (double.IsNaN(accuracyAverage) ? "" : FormattableString.Invariant($" acc {accuracyAverage:P1}"))
+                            + FormattableString.Invariant($" {stepsPerSecond:F0} steps/s");
                         if (tracking?.Describe() is { Length: > 0 } activity)
                         {
                             text += "  " + activity;

@@ -142,9 +142,10 @@ public sealed class Trainer
                     return Stop(epochs, new NonFiniteReport(step, epoch, b, "loss", null, -1, loss, 1));
                 }
 
-                if (_loss.IsClassification)
+                int batchCorrect = _loss.IsClassification ? _loss.CountCorrect(output, _batchTargets) : -1;
+                if (batchCorrect > 0)
                 {
-                    correct += _loss.CountCorrect(output, _batchTargets);
+                    correct += batchCorrect;
                 }
 
                 _model.Backward(_loss.Backward());
@@ -154,14 +155,14 @@ public sealed class Trainer
                 }
 
                 _step = step;
-                Publish(_gradientHandlers, new TrainingStepContext(step, epoch, b, size, loss, _optimizer, parameters, _groupOfParameter, clock.Elapsed.TotalMilliseconds));
+                Publish(_gradientHandlers, new TrainingStepContext(step, epoch, b, size, loss, _optimizer, parameters, _groupOfParameter, clock.Elapsed.TotalMilliseconds, batchCorrect));
                 _optimizer.Step();
                 if (FindNonFinite(parameters, gradients: false, step, epoch, b) is { } weightReport)
                 {
                     return Stop(epochs, weightReport);
                 }
 
-                Publish(_stepHandlers, new TrainingStepContext(step, epoch, b, size, loss, _optimizer, parameters, _groupOfParameter, clock.Elapsed.TotalMilliseconds));
+                Publish(_stepHandlers, new TrainingStepContext(step, epoch, b, size, loss, _optimizer, parameters, _groupOfParameter, clock.Elapsed.TotalMilliseconds, batchCorrect));
                 _options.Scheduler?.OnStep(_optimizer, step);
                 lossSum += (double)loss * size;
                 seen += size;

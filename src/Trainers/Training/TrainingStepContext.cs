@@ -17,8 +17,9 @@ public readonly struct TrainingStepContext
 
     internal TrainingStepContext(
         long step, int epoch, int batchIndex, int batchSize, float loss, Optimizer optimizer,
-        IReadOnlyList<Parameter> parameters, int[] groupOfParameter, double stepMilliseconds)
+        IReadOnlyList<Parameter> parameters, int[] groupOfParameter, double stepMilliseconds, int correct = -1)
     {
+        Correct = correct;
         Step = step;
         Epoch = epoch;
         BatchIndex = batchIndex;
@@ -44,6 +45,9 @@ public readonly struct TrainingStepContext
 
     /// <summary>Gets the mean loss of the batch.</summary>
     public float Loss { get; }
+
+    /// <summary>Gets the number of samples of the batch the model classified correctly before the update, or −1 for regression losses.</summary>
+    public int Correct { get; }
 
     /// <summary>Gets the wall time of the step so far in milliseconds (forward + backward, plus the update in the after-update hook).</summary>
     public double StepMilliseconds { get; }
