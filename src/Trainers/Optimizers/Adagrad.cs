@@ -58,28 +58,9 @@ public sealed class Adagrad : Optimizer
     }
 
     /// <inheritdoc/>
-    public override void Step()
+    protected override void UpdateParameter(Parameter p, ParameterGroup group, int index)
     {
-        StepCount++;
-        int index = 0;
-        IReadOnlyList<ParameterGroup> groups = Groups;
-        for (int gi = 0; gi < groups.Count; gi++)
-        {
-            ParameterGroup g = groups[gi];
-            IReadOnlyList<Parameter> parameters = g.Parameters;
-            for (int i = 0; i < parameters.Count; i++, index++)
-            {
-                Parameter p = parameters[i];
-                if (p.RequiresGradient)
-                {
-                    Update(p, g.LearningRate, g.WeightDecay, index);
-                }
-            }
-        }
-    }
-
-    private void Update(Parameter p, float learningRate, float weightDecay, int index)
-    {
+        float learningRate = group.LearningRate, weightDecay = group.WeightDecay;
         float[] sum = _sums[index] ??= CreateAccumulator(p.Length);
         long t = ++_steps[index];
         float clr = (float)(learningRate / (1 + ((t - 1) * (double)_learningRateDecay)));

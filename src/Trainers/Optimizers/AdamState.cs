@@ -24,29 +24,13 @@ internal sealed class AdamState
         _amsgrad = amsgrad;
     }
 
-    /// <summary>Runs every parameter of the optimizer through the fused kernel.</summary>
-    /// <param name="optimizer">The groups' owner.</param>
+    /// <summary>Runs one parameter through the fused kernel.</summary>
+    /// <param name="p">The parameter.</param>
+    /// <param name="learningRate">Its group's learning rate.</param>
+    /// <param name="weightDecay">Its group's weight decay.</param>
     /// <param name="decoupled">True for AdamW (θ ← θ(1 − ηλ)), false for Adam (g ← g + λθ).</param>
-    public void Step(Optimizer optimizer, bool decoupled)
-    {
-        int index = 0;
-        IReadOnlyList<ParameterGroup> groups = optimizer.Groups;
-        for (int gi = 0; gi < groups.Count; gi++)
-        {
-            ParameterGroup g = groups[gi];
-            IReadOnlyList<Parameter> parameters = g.Parameters;
-            for (int i = 0; i < parameters.Count; i++, index++)
-            {
-                Parameter p = parameters[i];
-                if (p.RequiresGradient)
-                {
-                    Update(p, g.LearningRate, g.WeightDecay, decoupled, index);
-                }
-            }
-        }
-    }
-
-    private void Update(Parameter p, float learningRate, float weightDecay, bool decoupled, int index)
+    /// <param name="index">The parameter's index across all groups.</param>
+    public void Update(Parameter p, float learningRate, float weightDecay, bool decoupled, int index)
     {
         int n = p.Length;
         float[] m = _m[index] ??= new float[n];

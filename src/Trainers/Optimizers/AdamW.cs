@@ -50,11 +50,8 @@ public sealed class AdamW : Optimizer
     }
 
     /// <inheritdoc/>
-    public override void Step()
-    {
-        StepCount++;
-        _state.Step(this, decoupled: true);
-    }
+    protected override void UpdateParameter(Parameter p, ParameterGroup group, int index) =>
+        _state.Update(p, group.LearningRate, group.WeightDecay, decoupled: true, index);
 
     private static IEnumerable<ParameterGroup> SingleGroup(IEnumerable<Parameter> parameters, AdamWOptions options)
     {

@@ -57,7 +57,30 @@ public abstract class Optimizer
     protected int LargestParameterLength => _largestParameter;
 
     /// <summary>Applies one update to every parameter from its current gradient.</summary>
-    public abstract void Step();
+    public virtual void Step()
+    {
+        StepCount++;
+        int index = 0;
+        for (int gi = 0; gi < _groups.Length; gi++)
+        {
+            ParameterGroup group = _groups[gi];
+            IReadOnlyList<Parameter> parameters = group.Parameters;
+            for (int i = 0; i < parameters.Count; i++, index++)
+            {
+                Parameter p = parameters[i];
+                if (p.RequiresGradient)
+                {
+                    UpdateParameter(p, group, index);
+                }
+            }
+        }
+    }
+
+    /// <summary>Updates one parameter from its gradient with its group's current learning rate and weight decay.</summary>
+    /// <param name="p">The parameter (its <see cref="Parameter.RequiresGradient"/> is true).</param>
+    /// <param name="group">Its group.</param>
+    /// <param name="index">The parameter's index across all groups (in group order), for per-parameter state.</param>
+    protected abstract void UpdateParameter(Parameter p, ParameterGroup group, int index);
 
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGrad()

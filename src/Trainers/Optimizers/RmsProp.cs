@@ -67,28 +67,9 @@ public sealed class RmsProp : Optimizer
     }
 
     /// <inheritdoc/>
-    public override void Step()
+    protected override void UpdateParameter(Parameter p, ParameterGroup group, int index)
     {
-        StepCount++;
-        int index = 0;
-        IReadOnlyList<ParameterGroup> groups = Groups;
-        for (int gi = 0; gi < groups.Count; gi++)
-        {
-            ParameterGroup g = groups[gi];
-            IReadOnlyList<Parameter> parameters = g.Parameters;
-            for (int i = 0; i < parameters.Count; i++, index++)
-            {
-                Parameter p = parameters[i];
-                if (p.RequiresGradient)
-                {
-                    Update(p, g.LearningRate, g.WeightDecay, index);
-                }
-            }
-        }
-    }
-
-    private void Update(Parameter p, float learningRate, float weightDecay, int index)
-    {
+        float learningRate = group.LearningRate, weightDecay = group.WeightDecay;
         int n = p.Length;
         float[] v = _squareAverages[index] ??= new float[n];
         Span<float> a = _centered ? (_gradientAverages[index] ??= new float[n]) : [];

@@ -69,28 +69,9 @@ public sealed class Sgd : Optimizer
     public bool Nesterov => _nesterov;
 
     /// <inheritdoc/>
-    public override void Step()
+    protected override void UpdateParameter(Parameter p, ParameterGroup group, int index)
     {
-        StepCount++;
-        int index = 0;
-        IReadOnlyList<ParameterGroup> groups = Groups;
-        for (int gi = 0; gi < groups.Count; gi++)
-        {
-            ParameterGroup g = groups[gi];
-            IReadOnlyList<Parameter> parameters = g.Parameters;
-            for (int i = 0; i < parameters.Count; i++, index++)
-            {
-                Parameter p = parameters[i];
-                if (p.RequiresGradient)
-                {
-                    Update(p, g.LearningRate, g.WeightDecay, index);
-                }
-            }
-        }
-    }
-
-    private void Update(Parameter p, float learningRate, float weightDecay, int index)
-    {
+        float learningRate = group.LearningRate, weightDecay = group.WeightDecay;
         Span<float> w = p.Weights;
         if (_momentum == 0)
         {

@@ -63,6 +63,13 @@ public sealed class SlowLearning : Optimizer
     /// <summary>Gets k, the number of steps over which each update is spread.</summary>
     public int Steps => _steps;
 
+    /// <summary>Not used: <see cref="Step"/> runs the inner optimizer on all parameters at once.</summary>
+    /// <param name="p">The parameter.</param>
+    /// <param name="group">Its group.</param>
+    /// <param name="index">Its index.</param>
+    /// <exception cref="System.Diagnostics.UnreachableException">Always.</exception>
+    protected override void UpdateParameter(Parameter p, ParameterGroup group, int index) => throw new System.Diagnostics.UnreachableException();
+
     /// <inheritdoc/>
     public override void Step()
     {
