@@ -258,10 +258,34 @@ internal static unsafe class ManagedGemm
         }
         else
         {
+            // Rows of op(B) are contiguous: copy cols values and zero the rest of each packed row inline
+            // (span CopyTo/Clear calls cost more than the copy itself for rows this short).
+            bool vector = Vector256.IsHardwareAccelerated;
             for (int p = 0; p < kc; p++)
             {
-                new ReadOnlySpan<float>(b + ((long)(p0 + p) * ldb) + j0, cols).CopyTo(new Span<float>(dst + ((long)p * nr), cols));
+                float* src = b + ((long)(p0 + p) * ldb) + j0;
+                float* d = dst + ((long)p * nr);
+                int j = 0;
+                if (vector)
+                {
+                    for (; j + 8 <= cols; j += 8)
+                    {
+                        Vector256.Store(Vector256.Load(src + j), d + j);
+                    }
+                }
+
+                for (; j < cols; j++)
+                {
+                    d[j] = src[j];
+                }
+
+                for (; j < nr; j++)
+                {
+                    d[j] = 0;
+                }
             }
+
+            return;
         }
 
         if (cols < nr)
