@@ -7,26 +7,21 @@ namespace MLGradientInsight.Trainers.Kernels;
 /// <para>C ← α·op(A)·op(B) + β·C, op(A) is m×k, op(B) is k×n, C is m×n. When β = 0, C is not read (NaN in C does not propagate).
 /// When α = 0 or k = 0, A and B are not read and C ← β·C, as in reference BLAS. C must not overlap A or B.</para>
 /// <para>Backend: OpenBLAS (<c>cblas_sgemm</c>, loaded at run time) when <see cref="EngineSettings.UseNativeBlas"/> is set and
-/// the library is present, except on shapes where the managed kernel measured faster (sums over fewer than 16 terms;
-/// at most 16 rows by at least 1024 columns); otherwise the engine's cache-blocked SIMD kernel, using up to
+/// the library is present, except on shapes where the managed kernel measured faster (at most 16 rows by at least
+/// 4096 columns: convolution im2col products); otherwise the engine's cache-blocked SIMD kernel, using up to
 /// <see cref="EngineSettings.MaxDegreeOfParallelism"/> threads.
 /// See <see cref="EngineSettings"/> for the <c>MLGI_BLAS</c> environment variable and determinism.</para>
 /// </remarks>
 public static class Gemm
 {
-    /// <summary>
-    /// Products summing over fewer than this many terms run on the managed kernel even when OpenBLAS is loaded: OpenBLAS is
-    /// slow on the short, wide products of a first convolution layer (im2col of a 3×3 kernel on one channel: k = 9);
-    /// measured 6×57600×9 about 8× slower than the managed kernel.
-    /// </summary>
-    internal const int NativeMinimumDepth = 16;
-
     /// <summary>Products with at most this many rows and at least <see cref="ShortWideColumns"/> columns run on the managed kernel.</summary>
-    /// <remarks>Measured 16×10816×54 (a second convolution layer) about 1.15× faster managed, which reads B in place there.</remarks>
+    /// <remarks>These are the im2col products of convolution layers (few filters, batch × positions columns). OpenBLAS 0.3.21
+    /// packs all of B for them; the managed kernel reads B in place. Measured on one core: 6×57600×9 about 8× and
+    /// 16×10816×54 about 1.2× faster managed, while OpenBLAS stays ahead on narrower ones (6×3600×9: 1.4×).</remarks>
     internal const int ShortWideRows = 16;
 
     /// <summary>See <see cref="ShortWideRows"/>.</summary>
-    internal const int ShortWideColumns = 1024;
+    internal const int ShortWideColumns = 4096;
 
     /// <summary>Computes C ← α·op(A)·op(B) + β·C.</summary>
     /// <param name="transposeA">Use Aᵀ (A stored k×m).</param>
@@ -48,7 +43,7 @@ public static class Gemm
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        GemmBackend backend = EngineSettings.UseNativeBlas && PrefersNative(m, n, k) && NativeBlas.IsAvailable
+        GemmBackend backend = EngineSettings.UseNativeBlas && PrefersNative(m, n) && NativeBlas.IsAvailable
             ? GemmBackend.OpenBlas
             : GemmBackend.Managed;
         MultiplyOn(backend, GemmKernel.Auto, EngineSettings.MaxDegreeOfParallelism, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -100,16 +95,16 @@ public static class Gemm
     /// </summary>
     /// <remarks>
     /// Measured on one AVX-512 core (CPU time, Xeon @ 2.5 GHz, OpenBLAS 0.3.21 SkylakeX): OpenBLAS wins on small products
-    /// (16³: 0.2 vs 0.8 µs; its call overhead is tiny) and on big square ones (512³: 1.3×), the two are level on the MLP and
-    /// fully connected shapes (64×256×784, 64×120×576: within ±10%), and the managed kernel wins on short sums and on few-row,
-    /// wide products (the convolution shapes), which are the only ones kept off OpenBLAS.
+    /// (16³: 0.18 vs 0.8 µs; 64×10×84: 2.1 vs 8 µs; its call overhead is tiny and it has dedicated small-matrix kernels) and on
+    /// big square ones (512³: about 1.3×); the two are level on the MLP and fully connected shapes (64×256×784, 64×120×576,
+    /// 64×784×256: within ±10%); the managed kernel wins on few-row, very wide products (see <see cref="ShortWideRows"/>),
+    /// the only ones kept off OpenBLAS.
     /// </remarks>
     /// <param name="m">Rows of C.</param>
     /// <param name="n">Columns of C.</param>
-    /// <param name="k">Inner dimension.</param>
     /// <returns>True to call OpenBLAS.</returns>
-    internal static bool PrefersNative(int m, int n, int k) =>
-        EngineSettings.ForceNativeBlas || (k >= NativeMinimumDepth && !(m <= ShortWideRows && n >= ShortWideColumns));
+    internal static bool PrefersNative(int m, int n) =>
+        EngineSettings.ForceNativeBlas || m > ShortWideRows || n < ShortWideColumns;
 
     /// <summary>Checks dimensions, leading dimensions and span lengths as CBLAS does, but by throwing.</summary>
     /// <param name="transposeA">Use Aᵀ.</param>

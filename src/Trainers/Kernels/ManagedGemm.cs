@@ -258,10 +258,34 @@ internal static unsafe class ManagedGemm
         }
         else
         {
+            // Rows of op(B) are contiguous: copy cols values and zero the rest of each packed row inline
+            // (span CopyTo/Clear calls cost more than the copy itself for rows this short).
+            bool vector = Vector256.IsHardwareAccelerated;
             for (int p = 0; p < kc; p++)
             {
-                new ReadOnlySpan<float>(b + ((long)(p0 + p) * ldb) + j0, cols).CopyTo(new Span<float>(dst + ((long)p * nr), cols));
+                float* src = b + ((long)(p0 + p) * ldb) + j0;
+                float* d = dst + ((long)p * nr);
+                int j = 0;
+                if (vector)
+                {
+                    for (; j + 8 <= cols; j += 8)
+                    {
+                        Vector256.Store(Vector256.Load(src + j), d + j);
+                    }
+                }
+
+                for (; j < cols; j++)
+                {
+                    d[j] = src[j];
+                }
+
+                for (; j < nr; j++)
+                {
+                    d[j] = 0;
+                }
             }
+
+            return;
         }
 
         if (cols < nr)
@@ -727,10 +751,11 @@ internal static unsafe class ManagedGemm
             _threads = work < ParallelThreshold ? 1 : Math.Max(1, Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount));
             if (_threads > 1)
             {
-                // Shrink blocks (keeping them whole tiles) until there are two blocks per thread; the tile grid and the k
-                // blocking stay the same, so the arithmetic per element does not change.
-                int wanted = 2 * _threads;
-                while (BlockCount(_mc, _nc) < wanted && _nc > 4 * _nr)
+                // Shrink blocks (keeping them whole tiles) until there is one block per thread, columns first: every block packs
+                // its own A rows and B columns, so column blocks of full height repack only A (the cheaper operand here).
+                // The tile grid and the k blocking stay the same, so the arithmetic per element does not change.
+                int wanted = _threads;
+                while (BlockCount(_mc, _nc) < wanted && _nc > _nr)
                 {
                     _nc = RoundUp(_nc / 2, _nr);
                 }
@@ -738,11 +763,6 @@ internal static unsafe class ManagedGemm
                 while (BlockCount(_mc, _nc) < wanted && _mc > _mr)
                 {
                     _mc = RoundUp(_mc / 2, _mr);
-                }
-
-                while (BlockCount(_mc, _nc) < wanted && _nc > _nr)
-                {
-                    _nc = RoundUp(_nc / 2, _nr);
                 }
             }
 
