@@ -1,4 +1,6 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MLGradientInsight.Trainers.Layers;
 
@@ -64,7 +66,9 @@ internal static class Im2Col
                         dst[oxEnd..].Clear();
                         if (sw == 1)
                         {
-                            src.Slice(oxStart - pw + j, oxEnd - oxStart).CopyTo(dst[oxStart..oxEnd]);
+                            ReadOnlySpan<float> from = src.Slice(oxStart - pw + j, oxEnd - oxStart);
+                            Span<float> to = dst[oxStart..oxEnd];
+                            CopyShort(ref MemoryMarshal.GetReference(from), ref MemoryMarshal.GetReference(to), to.Length);
                         }
                         else
                         {
@@ -118,7 +122,8 @@ internal static class Im2Col
                         if (sw == 1)
                         {
                             Span<float> target = dst.Slice(oxStart - pw + j, oxEnd - oxStart);
-                            TensorPrimitives.Add(target, src[oxStart..oxEnd], target);
+                            ReadOnlySpan<float> from = src[oxStart..oxEnd];
+                            AddShort(ref MemoryMarshal.GetReference(from), ref MemoryMarshal.GetReference(target), target.Length);
                         }
                         else
                         {
@@ -130,6 +135,53 @@ internal static class Im2Col
                     }
                 }
             }
+        }
+    }
+
+    // Copies a short row (an output row of a small image: 13 or 30 values) with whole vectors; the last vector may overlap
+    // the previous one, which rewrites the same values. Cheaper than Span.CopyTo's general path at these lengths.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort(ref float src, ref float dst, int length)
+    {
+        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        {
+            int p = 0;
+            for (; p <= length - Vector256<float>.Count; p += Vector256<float>.Count)
+            {
+                Vector256.LoadUnsafe(ref src, (nuint)p).StoreUnsafe(ref dst, (nuint)p);
+            }
+
+            if (p < length)
+            {
+                nuint last = (nuint)(length - Vector256<float>.Count);
+                Vector256.LoadUnsafe(ref src, last).StoreUnsafe(ref dst, last);
+            }
+
+            return;
+        }
+
+        for (int p = 0; p < length; p++)
+        {
+            Unsafe.Add(ref dst, p) = Unsafe.Add(ref src, p);
+        }
+    }
+
+    // dst[p] += src[p] over a short row: whole vectors, then a scalar tail (an overlapping vector would add twice).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddShort(ref float src, ref float dst, int length)
+    {
+        int p = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; p <= length - Vector256<float>.Count; p += Vector256<float>.Count)
+            {
+                (Vector256.LoadUnsafe(ref dst, (nuint)p) + Vector256.LoadUnsafe(ref src, (nuint)p)).StoreUnsafe(ref dst, (nuint)p);
+            }
+        }
+
+        for (; p < length; p++)
+        {
+            Unsafe.Add(ref dst, p) += Unsafe.Add(ref src, p);
         }
     }
 

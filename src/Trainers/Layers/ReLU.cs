@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MLGradientInsight.Trainers.Layers;
 
@@ -18,9 +21,29 @@ public sealed class ReLU : ElementwiseActivation
     /// <inheritdoc/>
     protected override void Derive(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> outputGradient, Span<float> destination)
     {
-        for (int i = 0; i < x.Length; i++)
+        int n = x.Length;
+        if (outputGradient.Length < n || destination.Length < n)
         {
-            destination[i] = x[i] > 0f ? outputGradient[i] : 0f;
+            throw new ArgumentException("The gradient spans are shorter than the input.", nameof(outputGradient));
+        }
+
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float dyr = ref MemoryMarshal.GetReference(outputGradient);
+        ref float dxr = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // dx = dy where x > 0, else +0 (a NaN x compares false, as the scalar rule).
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> mask = Vector256.GreaterThan(Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256<float>.Zero);
+                (mask & Vector256.LoadUnsafe(ref dyr, (nuint)i)).StoreUnsafe(ref dxr, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref dxr, i) = Unsafe.Add(ref xr, i) > 0f ? Unsafe.Add(ref dyr, i) : 0f;
         }
     }
 }

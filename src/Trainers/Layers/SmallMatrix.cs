@@ -1,0 +1,149 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace MLGradientInsight.Trainers.Layers;
+
+/// <summary>
+/// Direct loops for the matrix products of small fully connected layers (a 15×15 layer at batch 1), where a
+/// general GEMM's validation, dispatch and packing cost far more than the few hundred multiply-adds themselves.
+/// </summary>
+/// <remarks>
+/// Every element is computed by a fixed sequence of operations that depends only on the sizes, so results are
+/// bit-identical run to run. Vectors run along the contiguous rows (Vector256, scalar tail).
+/// </remarks>
+internal static class SmallMatrix
+{
+    /// <summary>Largest product n·in·out (multiply-adds) that <see cref="Linear"/> computes with these loops rather than GEMM.</summary>
+    internal const int MaxProduct = 8192;
+
+    /// <summary>y[i, o] = β·y[i, o] + x_i · w_o for x (n, k), w (m, k), y (n, m); β is 0 or 1.</summary>
+    /// <param name="x">The rows x_i.</param>
+    /// <param name="w">The rows w_o.</param>
+    /// <param name="y">The result.</param>
+    /// <param name="n">Rows of x.</param>
+    /// <param name="m">Rows of w.</param>
+    /// <param name="k">Row length of x and w.</param>
+    /// <param name="accumulate">Add to y (β = 1) instead of overwriting it.</param>
+    public static void RowDots(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, int n, int m, int k, bool accumulate)
+    {
+        if (x.Length < n * k || w.Length < m * k || y.Length < n * m)
+        {
+            ThrowLengths();
+        }
+
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float wr = ref MemoryMarshal.GetReference(w);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        for (int i = 0; i < n; i++)
+        {
+            ref float xi = ref Unsafe.Add(ref xr, i * k);
+            ref float yi = ref Unsafe.Add(ref yr, i * m);
+            for (int o = 0; o < m; o++)
+            {
+                float d = Dot(ref xi, ref Unsafe.Add(ref wr, o * k), k);
+                Unsafe.Add(ref yi, o) = accumulate ? Unsafe.Add(ref yi, o) + d : d;
+            }
+        }
+    }
+
+    /// <summary>g[o, :] += Σ_i dy[i, o] · x_i for dy (n, m), x (n, k), g (m, k).</summary>
+    /// <param name="dy">The coefficients.</param>
+    /// <param name="x">The rows x_i.</param>
+    /// <param name="g">The accumulator.</param>
+    /// <param name="n">Rows of dy and x.</param>
+    /// <param name="m">Columns of dy, rows of g.</param>
+    /// <param name="k">Row length of x and g.</param>
+    public static void AddOuterProducts(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> g, int n, int m, int k)
+    {
+        if (dy.Length < n * m || x.Length < n * k || g.Length < m * k)
+        {
+            ThrowLengths();
+        }
+
+        ref float dyr = ref MemoryMarshal.GetReference(dy);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float gr = ref MemoryMarshal.GetReference(g);
+        for (int o = 0; o < m; o++)
+        {
+            ref float go = ref Unsafe.Add(ref gr, o * k);
+            for (int i = 0; i < n; i++)
+            {
+                Axpy(Unsafe.Add(ref dyr, (i * m) + o), ref Unsafe.Add(ref xr, i * k), ref go, k);
+            }
+        }
+    }
+
+    /// <summary>dx_i = Σ_o dy[i, o] · w_o for dy (n, m), w (m, k), dx (n, k) (overwritten).</summary>
+    /// <param name="dy">The coefficients.</param>
+    /// <param name="w">The rows w_o.</param>
+    /// <param name="dx">The result.</param>
+    /// <param name="n">Rows of dy and dx.</param>
+    /// <param name="m">Columns of dy, rows of w.</param>
+    /// <param name="k">Row length of w and dx.</param>
+    public static void CombineRows(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx, int n, int m, int k)
+    {
+        if (dy.Length < n * m || w.Length < m * k || dx.Length < n * k)
+        {
+            ThrowLengths();
+        }
+
+        dx[..(n * k)].Clear();
+        ref float dyr = ref MemoryMarshal.GetReference(dy);
+        ref float wr = ref MemoryMarshal.GetReference(w);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        for (int i = 0; i < n; i++)
+        {
+            ref float dxi = ref Unsafe.Add(ref dxr, i * k);
+            for (int o = 0; o < m; o++)
+            {
+                Axpy(Unsafe.Add(ref dyr, (i * m) + o), ref Unsafe.Add(ref wr, o * k), ref dxi, k);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot(ref float a, ref float b, int k)
+    {
+        int p = 0;
+        float sum = 0f;
+        if (Vector256.IsHardwareAccelerated && k >= Vector256<float>.Count)
+        {
+            Vector256<float> acc = Vector256<float>.Zero;
+            for (; p <= k - Vector256<float>.Count; p += Vector256<float>.Count)
+            {
+                acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)p), Vector256.LoadUnsafe(ref b, (nuint)p), acc);
+            }
+
+            sum = Vector256.Sum(acc);
+        }
+
+        for (; p < k; p++)
+        {
+            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, p), Unsafe.Add(ref b, p), sum);
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy(float alpha, ref float x, ref float y, int k)
+    {
+        int p = 0;
+        if (Vector256.IsHardwareAccelerated && k >= Vector256<float>.Count)
+        {
+            Vector256<float> a = Vector256.Create(alpha);
+            for (; p <= k - Vector256<float>.Count; p += Vector256<float>.Count)
+            {
+                Vector256.FusedMultiplyAdd(a, Vector256.LoadUnsafe(ref x, (nuint)p), Vector256.LoadUnsafe(ref y, (nuint)p)).StoreUnsafe(ref y, (nuint)p);
+            }
+        }
+
+        for (; p < k; p++)
+        {
+            Unsafe.Add(ref y, p) = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref x, p), Unsafe.Add(ref y, p));
+        }
+    }
+
+    private static void ThrowLengths() => throw new ArgumentException("A span is shorter than the matrix sizes need.");
+}
