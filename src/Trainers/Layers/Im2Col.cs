@@ -39,6 +39,12 @@ internal static class Im2Col
         int kh = geometry.KernelHeight, kw = geometry.KernelWidth;
         int sh = geometry.StrideHeight, sw = geometry.StrideWidth, ph = geometry.PaddingHeight, pw = geometry.PaddingWidth;
         int plane = oh * ow;
+        if (sh == 1 && sw == 1 && ph == 0 && pw == 0)
+        {
+            UnfoldDense(image, geometry, columns, ld);
+            return;
+        }
+
         for (int c = 0; c < geometry.Channels; c++)
         {
             ReadOnlySpan<float> channel = image.Slice(c * h * w, h * w);
@@ -94,6 +100,12 @@ internal static class Im2Col
         int kh = geometry.KernelHeight, kw = geometry.KernelWidth;
         int sh = geometry.StrideHeight, sw = geometry.StrideWidth, ph = geometry.PaddingHeight, pw = geometry.PaddingWidth;
         int plane = oh * ow;
+        if (sh == 1 && sw == 1 && ph == 0 && pw == 0)
+        {
+            FoldAddDense(columns, ld, geometry, image);
+            return;
+        }
+
         for (int c = 0; c < geometry.Channels; c++)
         {
             Span<float> channel = image.Slice(c * h * w, h * w);
@@ -132,6 +144,67 @@ internal static class Im2Col
                                 dst[(ox * sw) - pw + j] += src[ox];
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    // Stride 1 and no padding (the LeNet-5 convolutions): every output row of a column row is one contiguous run of the
+    // input, so the copies need no bounds arithmetic; one check of the span lengths up front covers every access.
+    private static void UnfoldDense(ReadOnlySpan<float> image, in ConvGeometry geometry, Span<float> columns, int ld)
+    {
+        int h = geometry.Height, w = geometry.Width, oh = geometry.OutputHeight, ow = geometry.OutputWidth;
+        int kh = geometry.KernelHeight, kw = geometry.KernelWidth, channels = geometry.Channels;
+        int rows = channels * kh * kw;
+        if (image.Length < channels * h * w || columns.Length < ((rows - 1) * ld) + (oh * ow) || oh + kh - 1 > h || ow + kw - 1 > w)
+        {
+            throw new ArgumentException("im2col buffers are shorter than the geometry needs.");
+        }
+
+        ref float x = ref MemoryMarshal.GetReference(image);
+        ref float cols = ref MemoryMarshal.GetReference(columns);
+        for (int c = 0, r = 0; c < channels; c++)
+        {
+            for (int i = 0; i < kh; i++)
+            {
+                for (int j = 0; j < kw; j++, r++)
+                {
+                    ref float src = ref Unsafe.Add(ref x, (c * h * w) + (i * w) + j);
+                    ref float dst = ref Unsafe.Add(ref cols, r * ld);
+                    for (int oy = 0; oy < oh; oy++)
+                    {
+                        CopyShort(ref Unsafe.Add(ref src, oy * w), ref Unsafe.Add(ref dst, oy * ow), ow);
+                    }
+                }
+            }
+        }
+    }
+
+    // The adjoint of UnfoldDense.
+    private static void FoldAddDense(ReadOnlySpan<float> columns, int ld, in ConvGeometry geometry, Span<float> image)
+    {
+        int h = geometry.Height, w = geometry.Width, oh = geometry.OutputHeight, ow = geometry.OutputWidth;
+        int kh = geometry.KernelHeight, kw = geometry.KernelWidth, channels = geometry.Channels;
+        int rows = channels * kh * kw;
+        if (image.Length < channels * h * w || columns.Length < ((rows - 1) * ld) + (oh * ow) || oh + kh - 1 > h || ow + kw - 1 > w)
+        {
+            throw new ArgumentException("col2im buffers are shorter than the geometry needs.");
+        }
+
+        ref float cols = ref MemoryMarshal.GetReference(columns);
+        ref float x = ref MemoryMarshal.GetReference(image);
+        for (int c = 0, r = 0; c < channels; c++)
+        {
+            for (int i = 0; i < kh; i++)
+            {
+                for (int j = 0; j < kw; j++, r++)
+                {
+                    ref float src = ref Unsafe.Add(ref cols, r * ld);
+                    ref float dst = ref Unsafe.Add(ref x, (c * h * w) + (i * w) + j);
+                    for (int oy = 0; oy < oh; oy++)
+                    {
+                        AddShort(ref Unsafe.Add(ref src, oy * ow), ref Unsafe.Add(ref dst, oy * w), ow);
                     }
                 }
             }
