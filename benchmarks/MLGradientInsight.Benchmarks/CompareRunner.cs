@@ -15,8 +15,9 @@ namespace MLGradientInsight.Benchmarks;
 /// timed per step with a stopwatch, one JSON object per line.
 /// </summary>
 /// <remarks>
-/// Every workload is warmed up for at least <c>--warmup</c> steps and <c>--warmup-ms</c> milliseconds (default 1500 ms) before
-/// timing, so that the JIT has promoted the hot methods to fully optimised (tier-1, PGO) code; a few dozen steps would time tier-0 code.
+/// Before each workload a throw-away copy of its model trains for <c>--warmup-ms</c> milliseconds (default 1500 ms), so that the JIT
+/// has promoted the hot methods to fully optimised (tier-1, PGO) code (a few dozen steps would time tier-0 code); the measured model
+/// then runs <c>--warmup</c> untimed steps and the timed ones, the same sequence as <c>torch_bench.py</c>.
 /// <c>--profile</c> additionally prints, per workload, the median time of every layer's forward and backward pass, the loss and the optimizer.
 /// </remarks>
 public static class CompareRunner
@@ -39,9 +40,14 @@ public static class CompareRunner
                 continue;
             }
 
+            // JIT warm-up on a throw-away copy, so that the measured model then sees exactly the steps torch_bench.py's
+            // model sees (warmup + timed): a model trained for a second on one batch drifts into another numeric regime
+            // (e.g. Adam's second moments becoming subnormal), which would not be a like-for-like comparison.
+            Sequential throwAway = model();
+            WarmUp(throwAway, optimizer(throwAway), loss, x, y, warmupMs);
             Sequential m = model();
             Optimizer opt = optimizer(m);
-            Emit(name, TimeSteps(m, opt, loss, x, y, count, warmup, warmupMs));
+            Emit(name, TimeSteps(m, opt, loss, x, y, count, warmup));
             if (profile)
             {
                 Profile(name, m, opt, loss, x, y, Math.Max(count / 2, 50));
@@ -60,10 +66,18 @@ public static class CompareRunner
         }
     }
 
-    private static Dictionary<string, double> TimeSteps(Sequential model, Optimizer opt, Loss loss, Tensor x, Tensor y, int steps, int warmup, int warmupMs)
+    private static void WarmUp(Sequential model, Optimizer opt, Loss loss, Tensor x, Tensor y, int warmupMs)
     {
         long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(start).TotalMilliseconds < warmupMs; i++)
+        while (Stopwatch.GetElapsedTime(start).TotalMilliseconds < warmupMs)
+        {
+            Step(model, opt, loss, x, y);
+        }
+    }
+
+    private static Dictionary<string, double> TimeSteps(Sequential model, Optimizer opt, Loss loss, Tensor x, Tensor y, int steps, int warmup)
+    {
+        for (int i = 0; i < warmup; i++)
         {
             Step(model, opt, loss, x, y);
         }

@@ -252,6 +252,12 @@ internal static class Im2Col
             }
         }
 
+        if (Vector128.IsHardwareAccelerated && p <= length - Vector128<float>.Count)
+        {
+            (Vector128.LoadUnsafe(ref dst, (nuint)p) + Vector128.LoadUnsafe(ref src, (nuint)p)).StoreUnsafe(ref dst, (nuint)p);
+            p += Vector128<float>.Count;
+        }
+
         for (; p < length; p++)
         {
             Unsafe.Add(ref dst, p) += Unsafe.Add(ref src, p);
