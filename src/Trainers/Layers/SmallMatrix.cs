@@ -64,6 +64,30 @@ internal static class SmallMatrix
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float gr = ref MemoryMarshal.GetReference(g);
+        if (Vector256.IsHardwareAccelerated && k >= Vector256<float>.Count && k <= 2 * Vector256<float>.Count)
+        {
+            // A row of 8 to 16 values lives in two registers, [0, 8) and [k − 8, k); where they overlap both get the same
+            // sequence of multiply-adds, so storing both (high first) is exact, and nothing is reloaded between updates.
+            nuint last = (nuint)(k - Vector256<float>.Count);
+            for (int o = 0; o < m; o++)
+            {
+                ref float go = ref Unsafe.Add(ref gr, o * k);
+                Vector256<float> lo = Vector256.LoadUnsafe(ref go), hi = Vector256.LoadUnsafe(ref go, last);
+                for (int i = 0; i < n; i++)
+                {
+                    Vector256<float> a = Vector256.Create(Unsafe.Add(ref dyr, (i * m) + o));
+                    ref float xi = ref Unsafe.Add(ref xr, i * k);
+                    lo = Vector256.FusedMultiplyAdd(a, Vector256.LoadUnsafe(ref xi), lo);
+                    hi = Vector256.FusedMultiplyAdd(a, Vector256.LoadUnsafe(ref xi, last), hi);
+                }
+
+                hi.StoreUnsafe(ref go, last);
+                lo.StoreUnsafe(ref go);
+            }
+
+            return;
+        }
+
         for (int o = 0; o < m; o++)
         {
             ref float go = ref Unsafe.Add(ref gr, o * k);
@@ -88,10 +112,33 @@ internal static class SmallMatrix
             ThrowLengths();
         }
 
-        dx[..(n * k)].Clear();
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float dxr = ref MemoryMarshal.GetReference(dx);
+        if (Vector256.IsHardwareAccelerated && k >= Vector256<float>.Count && k <= 2 * Vector256<float>.Count)
+        {
+            // As in AddOuterProducts: the row accumulates in two overlapping registers, stored once.
+            nuint last = (nuint)(k - Vector256<float>.Count);
+            for (int i = 0; i < n; i++)
+            {
+                Vector256<float> lo = Vector256<float>.Zero, hi = Vector256<float>.Zero;
+                for (int o = 0; o < m; o++)
+                {
+                    Vector256<float> a = Vector256.Create(Unsafe.Add(ref dyr, (i * m) + o));
+                    ref float wo = ref Unsafe.Add(ref wr, o * k);
+                    lo = Vector256.FusedMultiplyAdd(a, Vector256.LoadUnsafe(ref wo), lo);
+                    hi = Vector256.FusedMultiplyAdd(a, Vector256.LoadUnsafe(ref wo, last), hi);
+                }
+
+                ref float dxi = ref Unsafe.Add(ref dxr, i * k);
+                hi.StoreUnsafe(ref dxi, last);
+                lo.StoreUnsafe(ref dxi);
+            }
+
+            return;
+        }
+
+        dx[..(n * k)].Clear();
         for (int i = 0; i < n; i++)
         {
             ref float dxi = ref Unsafe.Add(ref dxr, i * k);
@@ -102,23 +149,38 @@ internal static class SmallMatrix
         }
     }
 
+    // Lanes i ≥ 8 − r of TailMask(r) are set: the r values of a vector loaded at k − 8 that the whole vectors did not cover.
+    private static ReadOnlySpan<int> TailMasks => [0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> TailMask(int remainder) =>
+        Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(TailMasks), (nuint)remainder).AsSingle();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(ref float a, ref float b, int k)
     {
-        int p = 0;
-        float sum = 0f;
         if (Vector256.IsHardwareAccelerated && k >= Vector256<float>.Count)
         {
+            // Whole vectors, then the remainder as one vector overlapping the last one with the repeated lanes masked off:
+            // no serial chain of scalar multiply-adds.
             Vector256<float> acc = Vector256<float>.Zero;
+            int p = 0;
             for (; p <= k - Vector256<float>.Count; p += Vector256<float>.Count)
             {
                 acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)p), Vector256.LoadUnsafe(ref b, (nuint)p), acc);
             }
 
-            sum = Vector256.Sum(acc);
+            if (p < k)
+            {
+                nuint last = (nuint)(k - Vector256<float>.Count);
+                acc += (Vector256.LoadUnsafe(ref a, last) * Vector256.LoadUnsafe(ref b, last)) & TailMask(k - p);
+            }
+
+            return Vector256.Sum(acc);
         }
 
-        for (; p < k; p++)
+        float sum = 0f;
+        for (int p = 0; p < k; p++)
         {
             sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, p), Unsafe.Add(ref b, p), sum);
         }
@@ -129,17 +191,24 @@ internal static class SmallMatrix
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Axpy(float alpha, ref float x, ref float y, int k)
     {
-        int p = 0;
         if (Vector256.IsHardwareAccelerated && k >= Vector256<float>.Count)
         {
             Vector256<float> a = Vector256.Create(alpha);
+            int p = 0;
             for (; p <= k - Vector256<float>.Count; p += Vector256<float>.Count)
             {
                 Vector256.FusedMultiplyAdd(a, Vector256.LoadUnsafe(ref x, (nuint)p), Vector256.LoadUnsafe(ref y, (nuint)p)).StoreUnsafe(ref y, (nuint)p);
             }
+
+            for (; p < k; p++)
+            {
+                Unsafe.Add(ref y, p) = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref x, p), Unsafe.Add(ref y, p));
+            }
+
+            return;
         }
 
-        for (; p < k; p++)
+        for (int p = 0; p < k; p++)
         {
             Unsafe.Add(ref y, p) = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref x, p), Unsafe.Add(ref y, p));
         }
