@@ -149,6 +149,71 @@ internal static class SmallMatrix
         }
     }
 
+    /// <summary>
+    /// y[o, :] = b[o] + Σ_r w[o, r] · cols[r, :] for w (m, depth), cols (depth, length), y (m, length): a product with a
+    /// short sum (a first convolution layer: depth = C·kh·kw = 9), where a packed GEMM spends more on packing and on
+    /// loading and storing its C tiles than on the few multiply-adds per element.
+    /// </summary>
+    /// <param name="w">The weights, row-major (m, depth).</param>
+    /// <param name="bias">b (length m), or empty for none.</param>
+    /// <param name="cols">The columns, row-major (depth, length).</param>
+    /// <param name="y">The result (m, length), overwritten.</param>
+    /// <param name="m">Rows of w and y.</param>
+    /// <param name="depth">The length of the sum.</param>
+    /// <param name="length">Columns of cols and y, at least 8.</param>
+    public static void ShallowProduct(ReadOnlySpan<float> w, ReadOnlySpan<float> bias, ReadOnlySpan<float> cols, Span<float> y, int m, int depth, int length)
+    {
+        const int Lanes = 8;
+        if (w.Length < m * depth || cols.Length < depth * length || y.Length < m * length || (!bias.IsEmpty && bias.Length < m) || length < Lanes)
+        {
+            ThrowLengths();
+        }
+
+        ref float wr = ref MemoryMarshal.GetReference(w);
+        ref float cr = ref MemoryMarshal.GetReference(cols);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        for (int o = 0; o < m; o++)
+        {
+            Vector256<float> start = Vector256.Create(bias.IsEmpty ? 0f : bias[o]);
+            ref float wo = ref Unsafe.Add(ref wr, o * depth);
+            ref float yo = ref Unsafe.Add(ref yr, o * length);
+            int j = 0;
+            for (; j <= length - (4 * Lanes); j += 4 * Lanes)
+            {
+                Vector256<float> a0 = start, a1 = start, a2 = start, a3 = start;
+                for (int r = 0; r < depth; r++)
+                {
+                    Vector256<float> wv = Vector256.Create(Unsafe.Add(ref wo, r));
+                    ref float row = ref Unsafe.Add(ref cr, (r * length) + j);
+                    a0 = Vector256.FusedMultiplyAdd(wv, Vector256.LoadUnsafe(ref row), a0);
+                    a1 = Vector256.FusedMultiplyAdd(wv, Vector256.LoadUnsafe(ref row, Lanes), a1);
+                    a2 = Vector256.FusedMultiplyAdd(wv, Vector256.LoadUnsafe(ref row, 2 * Lanes), a2);
+                    a3 = Vector256.FusedMultiplyAdd(wv, Vector256.LoadUnsafe(ref row, 3 * Lanes), a3);
+                }
+
+                a0.StoreUnsafe(ref yo, (nuint)j);
+                a1.StoreUnsafe(ref yo, (nuint)(j + Lanes));
+                a2.StoreUnsafe(ref yo, (nuint)(j + (2 * Lanes)));
+                a3.StoreUnsafe(ref yo, (nuint)(j + (3 * Lanes)));
+            }
+
+            // Remaining columns 8 at a time; the last group may overlap the previous one: it starts again from the bias,
+            // so it recomputes exactly the same values there.
+            while (j < length)
+            {
+                int at = Math.Min(j, length - Lanes);
+                Vector256<float> a = start;
+                for (int r = 0; r < depth; r++)
+                {
+                    a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref wo, r)), Vector256.LoadUnsafe(ref cr, (nuint)((r * length) + at)), a);
+                }
+
+                a.StoreUnsafe(ref yo, (nuint)at);
+                j = at + Lanes;
+            }
+        }
+    }
+
     // Lanes i ≥ 8 − r of TailMask(r) are set: the r values of a vector loaded at k − 8 that the whole vectors did not cover.
     private static ReadOnlySpan<int> TailMasks => [0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1];
 

@@ -79,6 +79,33 @@ public sealed class FastPathTest
     }
 
     [TestMethod]
+    [DataRow(6, 9, 900, true)]
+    [DataRow(2, 1, 8, false)]
+    [DataRow(3, 4, 9, true)]
+    [DataRow(1, 15, 33, false)]
+    [DataRow(4, 9, 63, true)]
+    public void ShallowProduct_MatchesDoubleReference(int m, int depth, int length, bool withBias)
+    {
+        var rng = new Random((m * 10000) + (depth * 1000) + length);
+        float[] w = Random(rng, m * depth), cols = Random(rng, depth * length), bias = withBias ? Random(rng, m) : [];
+        float[] y = Random(rng, m * length);
+        SmallMatrix.ShallowProduct(w, bias, cols, y, m, depth, length);
+        for (int o = 0; o < m; o++)
+        {
+            for (int j = 0; j < length; j++)
+            {
+                double sum = withBias ? bias[o] : 0;
+                for (int r = 0; r < depth; r++)
+                {
+                    sum += (double)w[(o * depth) + r] * cols[(r * length) + j];
+                }
+
+                Assert.AreEqual(sum, y[(o * length) + j], 1e-5, $"({o}, {j})");
+            }
+        }
+    }
+
+    [TestMethod]
     [DataRow(30, 30)]
     [DataRow(13, 13)]
     [DataRow(9, 17)]
