@@ -89,6 +89,12 @@ public sealed class Linear : Module
             }
         }
 
+        if (IsSmall(n))
+        {
+            SmallMatrix.RowDots(input.Span, _weight.Weights, y, n, Outputs, Inputs, accumulate: _bias is not null);
+            return _output;
+        }
+
         Gemm.Multiply(false, true, n, Outputs, Inputs, 1f, input.Span, Inputs, _weight.Weights, Inputs, _bias is null ? 0f : 1f, y, Outputs);
         return _output;
     }
@@ -102,8 +108,18 @@ public sealed class Linear : Module
         outputGradient.EnsureShape([n, Outputs], nameof(outputGradient));
         ReadOnlySpan<float> dy = outputGradient.Span;
 
+        bool small = IsSmall(n);
+
         // dW (out, in) += dYᵀ (out, n) · X (n, in)
-        Gemm.Multiply(true, false, Outputs, Inputs, n, 1f, dy, Outputs, input.Span, Inputs, 1f, _weight.Gradients, Inputs);
+        if (small)
+        {
+            SmallMatrix.AddOuterProducts(dy, input.Span, _weight.Gradients, n, Outputs, Inputs);
+        }
+        else
+        {
+            Gemm.Multiply(true, false, Outputs, Inputs, n, 1f, dy, Outputs, input.Span, Inputs, 1f, _weight.Gradients, Inputs);
+        }
+
         if (_bias is not null)
         {
             Span<float> db = _bias.Gradients;
@@ -120,7 +136,16 @@ public sealed class Linear : Module
 
         // dX (n, in) = dY (n, out) · W (out, in)
         _inputGradient.Resize([n, Inputs]);
+        if (small)
+        {
+            SmallMatrix.CombineRows(dy, _weight.Weights, _inputGradient.Span, n, Outputs, Inputs);
+            return _inputGradient;
+        }
+
         Gemm.Multiply(false, false, n, Inputs, Outputs, 1f, dy, Outputs, _weight.Weights, Inputs, 0f, _inputGradient.Span, Inputs);
         return _inputGradient;
     }
+
+    // Small products (the 001 network's 15×15 layers at batch 1) run as direct loops: a GEMM call costs more than they do.
+    private bool IsSmall(int n) => (long)n * Inputs * Outputs <= SmallMatrix.MaxProduct;
 }

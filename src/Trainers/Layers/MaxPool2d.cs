@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace MLGradientInsight.Trainers.Layers;
 
 /// <summary>2-D max pooling over (N, C, H, W) batches, as <c>nn.MaxPool2d</c> (dilation 1, floor mode).</summary>
@@ -67,6 +72,12 @@ public sealed class MaxPool2d : Module
         Span<float> y = _output.Span;
         Span<int> arg = _argMax;
         int k = KernelSize, s = Stride, p = Padding;
+        if (k == 2 && s == 2 && p == 0)
+        {
+            Forward2x2(x, y, arg, planes, h, w, oh, ow);
+            return _output;
+        }
+
         for (int plane = 0; plane < planes; plane++)
         {
             ReadOnlySpan<float> src = x.Slice(plane * h * w, h * w);
@@ -89,6 +100,111 @@ public sealed class MaxPool2d : Module
         }
 
         return _output;
+    }
+
+    // The common 2×2 window with stride 2 and no padding, unrolled; same choice of winner as WindowArgMax
+    // (first maximum in row-major order, a NaN wins and a later NaN wins over an earlier one, all −∞ keeps the first cell).
+    private static void Forward2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> arg, int planes, int h, int w, int oh, int ow)
+    {
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref int ar = ref MemoryMarshal.GetReference(arg);
+        if (x.Length < planes * h * w || y.Length < planes * oh * ow || arg.Length < planes * oh * ow || 2 * oh > h || 2 * ow > w)
+        {
+            throw new ArgumentException("Pooling buffers are shorter than the shapes need.");
+        }
+
+        int o = 0;
+        for (int plane = 0; plane < planes; plane++)
+        {
+            ref float src = ref Unsafe.Add(ref xr, plane * h * w);
+            for (int oy = 0; oy < oh; oy++)
+            {
+                int top = 2 * oy * w;
+                ref float r0 = ref Unsafe.Add(ref src, top);
+                ref float r1 = ref Unsafe.Add(ref src, top + w);
+                if (Sse.IsSupported && ow >= 4)
+                {
+                    Row2x2Sse(ref r0, ref r1, ref Unsafe.Add(ref yr, o), ref Unsafe.Add(ref ar, o), top, w, ow);
+                    o += ow;
+                    continue;
+                }
+
+                for (int ox = 0; ox < ow; ox++, o++)
+                {
+                    int c = 2 * ox;
+                    float max = Unsafe.Add(ref r0, c);
+                    int best = top + c;
+                    float v = Unsafe.Add(ref r0, c + 1);
+                    if (v > max || float.IsNaN(v))
+                    {
+                        max = v;
+                        best = top + c + 1;
+                    }
+
+                    v = Unsafe.Add(ref r1, c);
+                    if (v > max || float.IsNaN(v))
+                    {
+                        max = v;
+                        best = top + w + c;
+                    }
+
+                    v = Unsafe.Add(ref r1, c + 1);
+                    if (v > max || float.IsNaN(v))
+                    {
+                        max = v;
+                        best = top + w + c + 1;
+                    }
+
+                    Unsafe.Add(ref yr, o) = max;
+                    Unsafe.Add(ref ar, o) = best;
+                }
+            }
+        }
+    }
+
+    // One output row of the 2×2 pooling, four windows at a time (the last group overlaps the previous one when ow is not a
+    // multiple of 4: it recomputes the same values). Candidates are taken in row-major window order with the same rule as the
+    // scalar code: a later value wins when it is greater or NaN; the winner's value is the value at its index.
+    private static void Row2x2Sse(ref float r0, ref float r1, ref float y, ref int arg, int top, int w, int ow)
+    {
+        Vector128<int> lanes = Vector128.Create(0, 2, 4, 6);
+        for (int ox = 0; ; ox += 4)
+        {
+            if (ox > ow - 4)
+            {
+                if (ox == ow)
+                {
+                    break;
+                }
+
+                ox = ow - 4;
+            }
+
+            nuint c = (nuint)(2 * ox);
+            Vector128<float> a0 = Vector128.LoadUnsafe(ref r0, c), b0 = Vector128.LoadUnsafe(ref r0, c + 4);
+            Vector128<float> a1 = Vector128.LoadUnsafe(ref r1, c), b1 = Vector128.LoadUnsafe(ref r1, c + 4);
+            Vector128<float> max = Sse.Shuffle(a0, b0, 0b10_00_10_00);
+            Vector128<int> best = Vector128.Create(top + (2 * ox)) + lanes;
+            Vector128<int> first = best;
+            Take(ref max, ref best, Sse.Shuffle(a0, b0, 0b11_01_11_01), first + Vector128<int>.One);
+            Take(ref max, ref best, Sse.Shuffle(a1, b1, 0b10_00_10_00), first + Vector128.Create(w));
+            Take(ref max, ref best, Sse.Shuffle(a1, b1, 0b11_01_11_01), first + Vector128.Create(w + 1));
+            max.StoreUnsafe(ref y, (nuint)ox);
+            best.StoreUnsafe(ref arg, (nuint)ox);
+            if (ox == ow - 4)
+            {
+                break;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref Vector128<float> max, ref Vector128<int> best, Vector128<float> v, Vector128<int> index)
+    {
+        Vector128<float> take = Vector128.GreaterThan(v, max) | ~Vector128.Equals(v, v);
+        max = Vector128.ConditionalSelect(take, v, max);
+        best = Vector128.ConditionalSelect(take.AsInt32(), index, best);
     }
 
     // Index of the first window maximum (a NaN wins, the last one if several, as PyTorch's CPU kernel),
@@ -133,13 +249,21 @@ public sealed class MaxPool2d : Module
         dx.Clear();
         ReadOnlySpan<float> dy = outputGradient.Span;
         ReadOnlySpan<int> arg = _argMax;
-        for (int plane = 0; plane < planes; plane++)
+        if (dy.Length < planes * outPlane || arg.Length < planes * outPlane)
         {
-            Span<float> dst = dx.Slice(plane * inPlane, inPlane);
-            int o = plane * outPlane;
+            throw new ArgumentException("Pooling buffers are shorter than the shapes need.");
+        }
+
+        // Every stored winner index lies inside its plane (checked when it was written), so no bounds checks here.
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        ref float dyr = ref MemoryMarshal.GetReference(dy);
+        ref int ar = ref MemoryMarshal.GetReference(arg);
+        for (int plane = 0, o = 0; plane < planes; plane++)
+        {
+            ref float dst = ref Unsafe.Add(ref dxr, plane * inPlane);
             for (int i = 0; i < outPlane; i++, o++)
             {
-                dst[arg[o]] += dy[o];
+                Unsafe.Add(ref dst, Unsafe.Add(ref ar, o)) += Unsafe.Add(ref dyr, o);
             }
         }
 

@@ -249,9 +249,10 @@ public sealed class Trainer
 
     private static NonFiniteReport? FindNonFinite(IReadOnlyList<Parameter> parameters, bool gradients, long step, int epoch, int batch)
     {
-        for (int index = 0; index < parameters.Count; index++)
+        // An indexed loop: foreach over the interface would allocate an enumerator twice per step.
+        for (int pi = 0; pi < parameters.Count; pi++)
         {
-            Parameter p = parameters[index];
+            Parameter p = parameters[pi];
             ReadOnlySpan<float> values = gradients ? p.Gradients : p.Weights;
 
             // The sum is finite whenever every element is (barring overflow, which the scan below rules out).
