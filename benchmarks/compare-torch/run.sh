@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="$(mktemp -d)"
 dotnet build "$root/benchmarks/MLGradientInsight.Benchmarks" -c Release -v q -nologo >/dev/null
-echo "PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') with OPENBLAS_NUM_THREADS=1, torch threads: $(/usr/bin/python3 -c 'import torch; print(torch.get_num_threads())')"
+echo "PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') with OPENBLAS_NUM_THREADS=1 and $(nproc) intra-op threads"
 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$here/torch_bench.py" "$@" | tee "$out/torch.jsonl"
 echo "MLGradientInsight ($(nproc) threads)"
 dotnet "$root/benchmarks/MLGradientInsight.Benchmarks/bin/Release/net10.0/MLGradientInsight.Benchmarks.dll" compare "$@" | tee "$out/ours.jsonl"
