@@ -8,6 +8,7 @@ included; network = Σ dI / Σ included over all layers; M ← (1 − k2)M + k2�
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -58,6 +59,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--steps", type=int, default=200)
     a = p.parse_args()
+    torch.set_num_threads(os.cpu_count())  # Debian's OpenMP build starts with one thread on this machine kind
     for model in LAYOUTS:
         print(json.dumps(run(model, a.steps if model != "Synthetic10M" else max(20, a.steps // 10), 10)), flush=True)
 
