@@ -62,6 +62,54 @@ public static class ActivityCompareRunner
         }
     }
 
+    /// <summary>
+    /// Tracking overhead on our own training step: two identical trainers (one with a tracker attached, default
+    /// options, weight and update norms on) run one-batch epochs alternately, so machine-load drift hits both alike.
+    /// </summary>
+    /// <param name="args">--steps N.</param>
+    public static void Overhead(string[] args)
+    {
+        int i = Array.IndexOf(args, "--steps");
+        int steps = i >= 0 ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 300;
+        foreach (string workload in new[] { "lenet5-b64-momentum", "mlp-b64-adam" })
+        {
+            var plain = new TrackerOverheadBenchmarks { Workload = workload, Tracked = false };
+            var tracked = new TrackerOverheadBenchmarks { Workload = workload, Tracked = true };
+            plain.Setup();
+            tracked.Setup();
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < 1.5)
+            {
+                plain.Step();
+                tracked.Step();
+            }
+
+            double[] a = new double[steps], b = new double[steps];
+            for (int s = 0; s < steps; s++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                plain.Step();
+                long t1 = Stopwatch.GetTimestamp();
+                tracked.Step();
+                long t2 = Stopwatch.GetTimestamp();
+                a[s] = Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds;
+                b[s] = Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds;
+            }
+
+            tracked.Cleanup();
+            Array.Sort(a);
+            Array.Sort(b);
+            double ma = a[steps / 2], mb = b[steps / 2];
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["workload"] = $"overhead-{workload}",
+                ["untracked_us"] = ma,
+                ["tracked_us"] = mb,
+                ["overhead_percent"] = 100 * ((mb / ma) - 1),
+            }));
+        }
+    }
+
     /// <summary>STREAM triad a[i] = b[i] + s·c[i] over 3 × 64 MB on all cores; best of 10, in GB/s counted as STREAM does (12 bytes per float32 element: two reads, one write).</summary>
     private static double Triad()
     {

@@ -14,6 +14,12 @@ public static class Program
 #if DEBUG
         Console.Error.WriteLine("warning: benchmarks built in Debug; numbers are meaningless. Use -c Release.");
 #endif
+        if (args.Length > 0 && args[0] == "tracker-overhead")
+        {
+            ActivityCompareRunner.Overhead(args[1..]);
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "compare-activity")
         {
             ActivityCompareRunner.Run(args[1..]);
