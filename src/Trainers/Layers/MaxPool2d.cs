@@ -11,7 +11,7 @@ namespace MLGradientInsight.Trainers.Layers;
 /// OH = ⌊(H + 2p − k) / s⌋ + 1. Ties go to the first maximum in row-major window order and NaN wins, as PyTorch's CPU kernel.
 /// Backward routes each output gradient to the input position that won (positions that won several windows accumulate).
 /// </remarks>
-public sealed class MaxPool2d : Module
+public sealed class MaxPool2d : Pool2d
 {
     private readonly Tensor _output = new(1, 1, 1, 1);
     private readonly Tensor _inputGradient = new(1, 1, 1, 1);
@@ -25,33 +25,8 @@ public sealed class MaxPool2d : Module
     /// <param name="padding">Implicit −∞ padding on every side, at most k / 2.</param>
     /// <exception cref="ArgumentOutOfRangeException">The kernel or stride is not positive, or the padding is negative or larger than k / 2.</exception>
     public MaxPool2d(string name, int kernelSize, int? stride = null, int padding = 0)
-        : base(name)
+        : base(name, kernelSize, stride, padding)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelSize);
-        int s = stride ?? kernelSize;
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(s, nameof(stride));
-        ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(padding, kernelSize / 2);
-        KernelSize = kernelSize;
-        Stride = s;
-        Padding = padding;
-    }
-
-    /// <summary>Gets the window side.</summary>
-    public int KernelSize { get; }
-
-    /// <summary>Gets the step.</summary>
-    public int Stride { get; }
-
-    /// <summary>Gets the padding.</summary>
-    public int Padding { get; }
-
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The shape is not (N, C, H, W) or the window does not fit.</exception>
-    public override int[] OutputShape(ReadOnlySpan<int> inputShape)
-    {
-        (int oh, int ow) = Pooling.OutputSize(Name, inputShape, KernelSize, Stride, Padding, "inputShape");
-        return [inputShape[0], inputShape[1], oh, ow];
     }
 
     /// <inheritdoc/>
@@ -59,7 +34,7 @@ public sealed class MaxPool2d : Module
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        (int oh, int ow) = Pooling.OutputSize(Name, input.Shape, KernelSize, Stride, Padding, nameof(input));
+        (int oh, int ow) = OutputSize(input.Shape, nameof(input));
         _input = input;
         int planes = input.Dim(0) * input.Dim(1), h = input.Dim(2), w = input.Dim(3);
         _output.Resize([input.Dim(0), input.Dim(1), oh, ow]);
