@@ -122,10 +122,18 @@ public sealed class Sequential : Module
         {
             shape = layer.OutputShape(shape);
             long count = layer.Parameters.Sum(p => (long)p.Length);
-            lines.Add($"{layer.Name,-10} {layer.GetType().Name,-14} out {Tensor.FormatShape(shape.AsSpan(1)),-16} params {count}");
+            lines.Add($"{layer.Name,-10} {Describe(layer),-14} out {Tensor.FormatShape(shape.AsSpan(1)),-16} params {count}");
         }
 
         lines.Add($"total parameters {ParameterCount}");
         return string.Join(Environment.NewLine, lines);
     }
+
+    // The layer's type, with a fused activation named after it (Conv2d+ReLU).
+    private static string Describe(Module layer) => layer switch
+    {
+        Layers.Conv2d { FusedReLU: true } => "Conv2d+ReLU",
+        Layers.Linear { FusedReLU: true } => "Linear+ReLU",
+        _ => layer.GetType().Name,
+    };
 }

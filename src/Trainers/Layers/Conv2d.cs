@@ -19,6 +19,9 @@ namespace MLGradientInsight.Trainers.Layers;
 /// <see cref="EngineSettings.MaxDegreeOfParallelism"/> threads, no allocation); each chunk sums its own dW and db, and the chunk sums
 /// are added in chunk order, so results do not depend on the number of threads. Short sums (C·kh·kw &lt; 16) skip the GEMM in the
 /// forward pass for direct SIMD loops.</para>
+/// <para>With <see cref="FusedReLU"/> the layer computes max(0, conv(x)) itself: each sample's output slice is activated right
+/// after its product, while still in cache, and the backward pass masks dY by y &gt; 0 per sample (into a buffer of its own) before
+/// the dW, db and dX products: the same values as a separate <see cref="ReLU"/> layer, without its passes over the activations.</para>
 /// </remarks>
 public sealed class Conv2d : Module
 {
@@ -36,6 +39,7 @@ public sealed class Conv2d : Module
     private readonly Tensor _columnGradient = new(1, 1);
     private readonly Tensor _inputGradient = new(1, 1, 1, 1);
     private readonly Tensor _partialGradients = new(1, 1);
+    private readonly Tensor _maskedGradient = new(1, 1);
     private readonly Job _forwardJob;
     private readonly Job _backwardJob;
     private Tensor? _input;
@@ -51,9 +55,10 @@ public sealed class Conv2d : Module
     /// <param name="stride">The step in both directions.</param>
     /// <param name="padding">Zero padding on every side.</param>
     /// <param name="bias">Whether the layer has a bias.</param>
+    /// <param name="fuseReLU">Whether the layer applies a ReLU to its output itself (see <see cref="FusedReLU"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A size or the stride is not positive, or the padding is negative.</exception>
-    public Conv2d(string name, int inChannels, int outChannels, int kernelSize, Random random, int stride = 1, int padding = 0, bool bias = true)
-        : this(name, inChannels, outChannels, (kernelSize, kernelSize), random, (stride, stride), (padding, padding), bias)
+    public Conv2d(string name, int inChannels, int outChannels, int kernelSize, Random random, int stride = 1, int padding = 0, bool bias = true, bool fuseReLU = false)
+        : this(name, inChannels, outChannels, (kernelSize, kernelSize), random, (stride, stride), (padding, padding), bias, fuseReLU)
     {
     }
 
@@ -66,10 +71,11 @@ public sealed class Conv2d : Module
     /// <param name="stride">(sh, sw); <see langword="null"/> for (1, 1).</param>
     /// <param name="padding">(ph, pw); <see langword="null"/> for (0, 0).</param>
     /// <param name="bias">Whether the layer has a bias.</param>
+    /// <param name="fuseReLU">Whether the layer applies a ReLU to its output itself (see <see cref="FusedReLU"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A size or the stride is not positive, or the padding is negative.</exception>
     public Conv2d(
         string name, int inChannels, int outChannels, (int Height, int Width) kernelSize, Random random,
-        (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, bool bias = true)
+        (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, bool bias = true, bool fuseReLU = false)
         : base(name)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
@@ -88,6 +94,7 @@ public sealed class Conv2d : Module
         KernelSize = kernelSize;
         Stride = (sh, sw);
         Padding = (ph, pw);
+        FusedReLU = fuseReLU;
         _forwardJob = new Job(this, forward: true);
         _backwardJob = new Job(this, forward: false);
         int fanIn = inChannels * kernelSize.Height * kernelSize.Width;
@@ -119,6 +126,12 @@ public sealed class Conv2d : Module
 
     /// <summary>Gets the zero padding (ph, pw).</summary>
     public (int Height, int Width) Padding { get; }
+
+    /// <summary>
+    /// Gets whether the layer applies a ReLU to its output (y = max(0, conv(x) + b), as this layer followed by a <see cref="ReLU"/>,
+    /// with the same values and gradients).
+    /// </summary>
+    public bool FusedReLU { get; }
 
     /// <summary>Gets the weight, shape (O, C, kh, kw).</summary>
     public Parameter Weight => _weight;
@@ -174,6 +187,11 @@ public sealed class Conv2d : Module
             _columnGradient.Resize([chunks, rows * plane]);
         }
 
+        if (FusedReLU)
+        {
+            _maskedGradient.Resize([chunks, o * plane]);
+        }
+
         _outputGradient = outputGradient;
         _backwardJob.Run(chunks);
         _outputGradient = null;
@@ -224,19 +242,26 @@ public sealed class Conv2d : Module
             if (shallow)
             {
                 SmallMatrix.ShallowProduct(w, _bias is null ? default : _bias.Weights, sampleColumns, sampleOutput, o, rows, plane);
-                continue;
             }
-
-            if (_bias is not null)
+            else
             {
-                ReadOnlySpan<float> b = _bias.Weights;
-                for (int f = 0; f < o; f++)
+                if (_bias is not null)
                 {
-                    sampleOutput.Slice(f * plane, plane).Fill(b[f]);
+                    ReadOnlySpan<float> b = _bias.Weights;
+                    for (int f = 0; f < o; f++)
+                    {
+                        sampleOutput.Slice(f * plane, plane).Fill(b[f]);
+                    }
                 }
+
+                Gemm.Multiply(false, false, o, plane, rows, 1f, w, rows, sampleColumns, plane, _bias is null ? 0f : 1f, sampleOutput, plane);
             }
 
-            Gemm.Multiply(false, false, o, plane, rows, 1f, w, rows, sampleColumns, plane, _bias is null ? 0f : 1f, sampleOutput, plane);
+            if (FusedReLU)
+            {
+                // The sample's output was just written and is still in cache: activate it here rather than in a pass of its own.
+                FusedReLUKernel.ApplyInPlace(sampleOutput);
+            }
         }
     }
 
@@ -256,7 +281,14 @@ public sealed class Conv2d : Module
         Span<float> dw = part[..(o * rows)];
         Span<float> db = part[(o * rows)..];
         bool inputGradient = NeedsInputGradient;
-        Span<float> dx = default, dcols = default;
+        Span<float> dx = default, dcols = default, masked = default;
+        ReadOnlySpan<float> y = default;
+        if (FusedReLU)
+        {
+            masked = _maskedGradient.Span.Slice(chunk * o * plane, o * plane);
+            y = _output.Span;
+        }
+
         if (inputGradient)
         {
             dx = _inputGradient.Span;
@@ -267,6 +299,13 @@ public sealed class Conv2d : Module
         for (int s = first; s < last; s++)
         {
             ReadOnlySpan<float> sampleGradient = dy.Slice(s * o * plane, o * plane);
+            if (FusedReLU)
+            {
+                // dL/d(pre-activation) = dY where y > 0: the chunk's own buffer, so the caller's gradient is left as it was.
+                FusedReLUKernel.Mask(y.Slice(s * o * plane, o * plane), sampleGradient, masked);
+                sampleGradient = masked;
+            }
+
             if (_bias is not null)
             {
                 for (int f = 0; f < o; f++)

@@ -4,6 +4,11 @@ using MLGradientInsight.Trainers.Kernels;
 namespace MLGradientInsight.Trainers.Layers;
 
 /// <summary>Fully connected layer: y = x·Wᵀ + b, W of shape (out, in), b of shape (out), as <c>nn.Linear</c>.</summary>
+/// <remarks>
+/// With <see cref="FusedReLU"/> the layer computes max(0, x·Wᵀ + b) itself, activating its output right after the product and
+/// masking dY by y &gt; 0 (into a buffer of its own) before the dW, db and dX products: the same values as a separate
+/// <see cref="ReLU"/> layer, without its passes.
+/// </remarks>
 public sealed class Linear : Module
 {
     private readonly Parameter _weight;
@@ -11,6 +16,7 @@ public sealed class Linear : Module
     private readonly Parameter[] _parameters;
     private readonly Tensor _output = new(1, 1);
     private readonly Tensor _inputGradient = new(1, 1);
+    private readonly Tensor _maskedGradient = new(1, 1);
     private Tensor? _input;
 
     /// <summary>Creates the layer with PyTorch's default initialisation.</summary>
@@ -19,7 +25,9 @@ public sealed class Linear : Module
     /// <param name="outputs">Output features.</param>
     /// <param name="random">The seeded random source for initialisation.</param>
     /// <param name="bias">Whether the layer has a bias.</param>
-    public Linear(string name, int inputs, int outputs, Random random, bool bias = true)
+    /// <param name="fuseReLU">Whether the layer applies a ReLU to its output itself (see <see cref="FusedReLU"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    public Linear(string name, int inputs, int outputs, Random random, bool bias = true, bool fuseReLU = false)
         : base(name)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
@@ -27,6 +35,7 @@ public sealed class Linear : Module
         ArgumentNullException.ThrowIfNull(random);
         Inputs = inputs;
         Outputs = outputs;
+        FusedReLU = fuseReLU;
         _weight = new Parameter(name, "weight", outputs, inputs);
         Init.PyTorchDefault(_weight.Weights, inputs, random);
         if (bias)
@@ -46,6 +55,12 @@ public sealed class Linear : Module
 
     /// <summary>Gets the number of output features.</summary>
     public int Outputs { get; }
+
+    /// <summary>
+    /// Gets whether the layer applies a ReLU to its output (y = max(0, x·Wᵀ + b), as this layer followed by a <see cref="ReLU"/>,
+    /// with the same values and gradients).
+    /// </summary>
+    public bool FusedReLU { get; }
 
     /// <summary>Gets the weight, shape (out, in).</summary>
     public Parameter Weight => _weight;
@@ -68,6 +83,7 @@ public sealed class Linear : Module
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The input is not (N, inputs).</exception>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -92,10 +108,17 @@ public sealed class Linear : Module
         if (IsSmall(n))
         {
             SmallMatrix.RowDots(input.Span, _weight.Weights, y, n, Outputs, Inputs, accumulate: _bias is not null);
-            return _output;
+        }
+        else
+        {
+            Gemm.Multiply(false, true, n, Outputs, Inputs, 1f, input.Span, Inputs, _weight.Weights, Inputs, _bias is null ? 0f : 1f, y, Outputs);
         }
 
-        Gemm.Multiply(false, true, n, Outputs, Inputs, 1f, input.Span, Inputs, _weight.Weights, Inputs, _bias is null ? 0f : 1f, y, Outputs);
+        if (FusedReLU)
+        {
+            FusedReLUKernel.ApplyInPlace(y);
+        }
+
         return _output;
     }
 
@@ -107,6 +130,13 @@ public sealed class Linear : Module
         int n = input.Dim(0);
         outputGradient.EnsureShape([n, Outputs], nameof(outputGradient));
         ReadOnlySpan<float> dy = outputGradient.Span;
+        if (FusedReLU)
+        {
+            // dL/d(pre-activation) = dY where y > 0, in the layer's own buffer (the caller's gradient is left as it was).
+            _maskedGradient.Resize([n, Outputs]);
+            FusedReLUKernel.Mask(_output.Span, dy, _maskedGradient.Span);
+            dy = _maskedGradient.Span;
+        }
 
         bool small = IsSmall(n);
 

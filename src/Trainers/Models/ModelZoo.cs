@@ -41,8 +41,12 @@ public static class ModelZoo
 
         for (int i = 0; i < sizes.Count - 1; i++)
         {
-            layers.Add(new Linear($"fc{i + 1}", sizes[i], sizes[i + 1], random));
-            if (i < sizes.Count - 2)
+            bool hidden = i < sizes.Count - 2;
+
+            // A hidden ReLU runs inside its Linear layer (same values, no separate pass); other activations are layers of their own.
+            bool fuse = hidden && activation == Activation.ReLU;
+            layers.Add(new Linear($"fc{i + 1}", sizes[i], sizes[i + 1], random, fuseReLU: fuse));
+            if (hidden && !fuse)
             {
                 layers.Add(CreateActivation(activation, $"act{i + 1}"));
             }
@@ -57,6 +61,10 @@ public static class ModelZoo
     /// fc1 Linear(576, 120) → ReLU → fc2 Linear(120, 84) → ReLU → fc3 Linear(84, 10).
     /// Parameter counts: conv1 60, conv2 880, fc1 69,240, fc2 10,164, fc3 850.
     /// </summary>
+    /// <remarks>
+    /// Each ReLU runs inside the layer before it (<see cref="Conv2d.FusedReLU"/>, <see cref="Linear.FusedReLU"/>): the same outputs
+    /// and gradients as separate ReLU layers, without their passes over the activations.
+    /// </remarks>
     /// <param name="seed">The initialisation seed.</param>
     /// <param name="classes">The number of outputs (10).</param>
     /// <returns>The model.</returns>
@@ -65,17 +73,13 @@ public static class ModelZoo
         var random = new Random(seed);
         return new Sequential(
             "lenet5",
-            new Conv2d("conv1", 1, 6, 3, random),
-            new ReLU("relu1"),
+            new Conv2d("conv1", 1, 6, 3, random, fuseReLU: true),
             new MaxPool2d("pool1", 2),
-            new Conv2d("conv2", 6, 16, 3, random),
-            new ReLU("relu2"),
+            new Conv2d("conv2", 6, 16, 3, random, fuseReLU: true),
             new MaxPool2d("pool2", 2),
             new Flatten("flatten"),
-            new Linear("fc1", 16 * 6 * 6, 120, random),
-            new ReLU("relu3"),
-            new Linear("fc2", 120, 84, random),
-            new ReLU("relu4"),
+            new Linear("fc1", 16 * 6 * 6, 120, random, fuseReLU: true),
+            new Linear("fc2", 120, 84, random, fuseReLU: true),
             new Linear("fc3", 84, classes, random));
     }
 
