@@ -260,7 +260,7 @@ public sealed class Conv2d : Module
             if (FusedReLU)
             {
                 // The sample's output was just written and is still in cache: activate it here rather than in a pass of its own.
-                FusedReLUKernel.ApplyInPlace(sampleOutput);
+                ReLUKernel.ApplyInPlace(sampleOutput);
             }
         }
     }
@@ -302,7 +302,7 @@ public sealed class Conv2d : Module
             if (FusedReLU)
             {
                 // dL/d(pre-activation) = dY where y > 0: the chunk's own buffer, so the caller's gradient is left as it was.
-                FusedReLUKernel.Mask(y.Slice(s * o * plane, o * plane), sampleGradient, masked);
+                ReLUKernel.Mask(y.Slice(s * o * plane, o * plane), sampleGradient, masked);
                 sampleGradient = masked;
             }
 

@@ -116,7 +116,7 @@ public sealed class Linear : Module
 
         if (FusedReLU)
         {
-            FusedReLUKernel.ApplyInPlace(y);
+            ReLUKernel.ApplyInPlace(y);
         }
 
         return _output;
@@ -134,7 +134,7 @@ public sealed class Linear : Module
         {
             // dL/d(pre-activation) = dY where y > 0, in the layer's own buffer (the caller's gradient is left as it was).
             _maskedGradient.Resize([n, Outputs]);
-            FusedReLUKernel.Mask(_output.Span, dy, _maskedGradient.Span);
+            ReLUKernel.Mask(_output.Span, dy, _maskedGradient.Span);
             dy = _maskedGradient.Span;
         }
 
