@@ -40,6 +40,7 @@ internal sealed class TrackingSession : IDisposable, IActivitySink
             RootExponent = s.ActivityRoot,
             Grouping = s.ActivityGrouping switch { "unit" => ActivityGrouping.Unit, "tensor" => ActivityGrouping.Tensor, _ => ActivityGrouping.Element },
             PerTensor = s.ActivityPerTensor,
+            Layers = s.ActivityLayers,
         };
         try
         {
@@ -65,6 +66,16 @@ internal sealed class TrackingSession : IDisposable, IActivitySink
     public static TrackingSession Start(TrainSettings settings, Trainer trainer, Dataset train, IAnsiConsole console)
     {
         Options(settings, "check");
+        if (settings.ActivityLayers is { } layers)
+        {
+            string[] known = [.. trainer.Model.Parameters.Select(p => p.LayerName).Distinct()];
+            string[] unknown = [.. layers.Where(l => !known.Contains(l))];
+            if (unknown.Length > 0 || layers.Length == 0)
+            {
+                throw new CliException($"--activity-layers: unknown layer(s) {string.Join(", ", unknown)}. This model's layers with parameters: {string.Join(", ", known)}.");
+            }
+        }
+
         RunStore store = RunStore.Open(settings.Store);
         string config = JsonSerializer.Serialize(settings);
         RunWriter writer = store.StartRun(settings.RunName ?? $"{ModelSpec.Describe(settings, train)} on {settings.Dataset}", config, trainer.Model.Summary(train.SampleShape));

@@ -46,6 +46,7 @@ internal static class TrainCommand
         var aGrouping = new Option<string>("--activity-grouping") { Description = "Track every element, every unit (neuron / conv filter) or every tensor (000 §3.4.1).", DefaultValueFactory = _ => "element" };
         aGrouping.AcceptOnlyFromAmong("element", "unit", "tensor");
         var aPerTensor = new Option<bool>("--activity-per-tensor") { Description = "Report fc1.weight and fc1.bias as separate layers." };
+        var aLayers = new Option<string?>("--activity-layers") { Description = "Track only these layers, comma-separated (e.g. conv1,fc1); default all. Fewer layers cost less per step." };
         PositiveOption(epochs);
         PositiveOption(batch);
         PositiveOption(threads);
@@ -75,7 +76,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a model on a dataset, optionally tracking gradient activity.")
         {
-            model, dataset, optimizer, lr, momentum, weightDecay, schedule, slow, activation, epochs, batch, seed, limit, threads, save, track, store, name, dataDirectory, aSmoothing, aWarmup, aAbsolute, aRelative, aRoot, aGrouping, aPerTensor,
+            model, dataset, optimizer, lr, momentum, weightDecay, schedule, slow, activation, epochs, batch, seed, limit, threads, save, track, store, name, dataDirectory, aSmoothing, aWarmup, aAbsolute, aRelative, aRoot, aGrouping, aPerTensor, aLayers,
         };
         command.SetAction(pr => MlgiApp.Guard(console, () => Run(
             new TrainSettings
@@ -106,6 +107,7 @@ internal static class TrainCommand
                 ActivityRoot = pr.GetValue(aRoot),
                 ActivityGrouping = pr.GetValue(aGrouping)!,
                 ActivityPerTensor = pr.GetValue(aPerTensor),
+                ActivityLayers = pr.GetValue(aLayers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             },
             console)));
         return command;

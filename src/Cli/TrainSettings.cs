@@ -54,4 +54,6 @@ internal sealed record TrainSettings
     public string ActivityGrouping { get; init; } = "element";
 
     public bool ActivityPerTensor { get; init; }
+
+    public string[]? ActivityLayers { get; init; }
 }

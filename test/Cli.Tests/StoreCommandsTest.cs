@@ -54,6 +54,30 @@ public sealed partial class StoreCommandsTest
     }
 
     [TestMethod]
+    public void ActivityLayers_TracksOnlyThoseLayers_AndRejectsUnknownOnes()
+    {
+        string store = CliRunner.TempPath(".db"), csv = CliRunner.TempPath(".csv");
+        try
+        {
+            (int code, string output) = CliRunner.Run("train", "--dataset", "curve", "--limit", "250", "--epochs", "1", "--batch", "10", "--track", "--store", store, "--activity-layers", "fc1,fc4", "--name", "subset");
+            Assert.AreEqual(0, code, output);
+            Assert.AreEqual(0, CliRunner.Run("export", "subset", "--csv", csv, "--store", store).ExitCode);
+            string[] layers = [.. File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')[3]).Distinct().Order()];
+            CollectionAssert.AreEqual(new[] { "fc1", "fc4", "network" }, layers);
+
+            (code, output) = CliRunner.Run("train", "--dataset", "curve", "--limit", "50", "--track", "--store", store, "--activity-layers", "fc9");
+            Assert.AreEqual(1, code, output);
+            StringAssert.Contains(output, "unknown layer(s) fc9");
+            StringAssert.Contains(output, "fc1, fc2, fc3, fc4");
+        }
+        finally
+        {
+            File.Delete(store);
+            File.Delete(csv);
+        }
+    }
+
+    [TestMethod]
     public void Runs_OnMissingStore_SaysHowToCreateOne()
     {
         (int code, string output) = CliRunner.Run("runs", "--store", "/nonexistent/runs.db");
