@@ -108,7 +108,7 @@ internal sealed class TrackingSession : IDisposable, IActivitySink
         return sb.ToString();
     }
 
-    public void Complete(EvaluationResult final)
+    public void Complete()
     {
         _writer.Complete();
         _finished = true;

@@ -183,7 +183,7 @@ internal static class TrainCommand
             console.MarkupLine($"saved {Markup.Escape(settings.Save)}");
         }
 
-        tracking?.Complete(final);
+        tracking?.Complete();
         console.WriteLine(train.ClassCount > 0
             ? string.Create(CultureInfo.InvariantCulture, $"test accuracy {final.Accuracy:F4} ({final.Accuracy * final.Count:F0}/{final.Count}), test loss {final.Loss:F4}")
             : string.Create(CultureInfo.InvariantCulture, $"test loss {final.Loss:F6} ({final.Count} samples)"));
