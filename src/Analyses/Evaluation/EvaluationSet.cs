@@ -21,7 +21,7 @@ public static class EvaluationSet
         }
 
         int[] order = [.. Enumerable.Range(0, data.Count)];
-        new Random(seed).Shuffle(order);
+        SeedStreams.Create(seed, "evaluation-set").Shuffle(order);
         int[] chosen = order[..count];
         Array.Sort(chosen);
         return data.Subset(chosen, FormattableString.Invariant($"{data.Name}/eval{count}@{seed}"));

@@ -71,7 +71,8 @@ public static class LinearPathAnalyzer
 
                     ModelEvaluation e = evaluator.Evaluate();
                     points.Add(new LinearPathPoint(target.Scope, target.Name, target.Layer, alpha, e.Loss, e.Accuracy));
-                    progress?.Report(++done);
+                    done++;
+                    progress?.Report(done);
                 }
             }
         }
@@ -101,7 +102,7 @@ public static class LinearPathAnalyzer
 
                 break;
             case LinearPathScope.Parameter:
-                var random = new Random(options.Seed);
+                var random = SeedStreams.Create(options.Seed, "parameter-sample");
                 foreach (string layer in tensors.Select(t => t.Layer).Distinct())
                 {
                     int[] indices = [.. Enumerable.Range(0, tensors.Count).Where(i => tensors[i].Layer == layer && tensors[i].Kind == StateTensorKind.Parameter)];

@@ -43,14 +43,14 @@ public static class LayerRobustnessAnalyzer
         options ??= new RobustnessOptions();
         options.Validate();
         var pair = new StatePair(evaluator, initial, trained);
-        var random = new Random(options.Seed);
         var rows = new List<LayerRobustness>();
         long done = 0;
         try
         {
             pair.RestoreFinal();
             ModelEvaluation baseline = evaluator.Evaluate();
-            progress?.Report(++done);
+            done++;
+            progress?.Report(done);
             foreach (string layer in pair.Layers)
             {
                 int[] own = [.. pair.TensorsOf(layer)];
@@ -61,6 +61,7 @@ public static class LayerRobustnessAnalyzer
 
                 foreach (LayerResetMode mode in options.Modes)
                 {
+                    Random random = SeedStreams.Create(options.Seed, "rerandomize:" + layer);
                     int draws = mode == LayerResetMode.Rerandomization ? options.Draws : 1;
                     double lossSum = 0, accuracySum = 0;
                     for (int d = 0; d < draws; d++)
@@ -83,7 +84,8 @@ public static class LayerRobustnessAnalyzer
                         ModelEvaluation e = evaluator.Evaluate();
                         lossSum += e.Loss;
                         accuracySum += e.Accuracy;
-                        progress?.Report(++done);
+                        done++;
+                        progress?.Report(done);
                     }
 
                     foreach (int i in own)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MLGradientInsight.Analyses.Evaluation;
 
 namespace MLGradientInsight.Analyses.Trajectory;
 
@@ -7,8 +8,8 @@ namespace MLGradientInsight.Analyses.Trajectory;
 /// model is drawn at the point Σᵢ wᵢ·vᵢ (optionally Σᵢ sᵢ·wᵢ·vᵢ with a per-weight scale sᵢ, 001 UPD 2).
 /// </summary>
 /// <remarks>
-/// Memory is O(P): the two coordinates of every vᵢ (angle uniform in [0, 2π), drawn in tensor order from
-/// <c>new Random(seed)</c>, so the same seed and layout give the same vectors). Projecting a state costs two dot
+/// Memory is O(P): the two coordinates of every vᵢ (angle uniform in [0, 2π), drawn in tensor order from a
+/// stream derived from the seed (not <c>new Random(seed)</c>, which initialised the weights), so the same seed and layout give the same vectors). Projecting a state costs two dot
 /// products per tensor and allocates nothing.
 /// </remarks>
 public sealed class RandomPlaneProjection
@@ -29,7 +30,7 @@ public sealed class RandomPlaneProjection
             throw new ArgumentException($"Give one scale array per tensor: {tensorLengths.Count} tensors, {scales.Count} scale arrays.", nameof(scales));
         }
 
-        var random = new Random(seed);
+        var random = SeedStreams.Create(seed, "plane");
         _x = new float[tensorLengths.Count][];
         _y = new float[tensorLengths.Count][];
         for (int t = 0; t < tensorLengths.Count; t++)

@@ -219,7 +219,7 @@ public static class TrajectoryAnalyzer
     internal static float[][] RandomWalkLike(float[][] rows, int seed)
     {
         int p = rows[0].Length;
-        var random = new Random(seed);
+        var random = SeedStreams.Create(seed, "random-walk");
         float[][] walk = new float[rows.Length][];
         walk[0] = new float[p];
         float[] step = new float[p];
