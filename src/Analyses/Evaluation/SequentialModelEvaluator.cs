@@ -3,6 +3,7 @@ using MLGradientInsight.Trainers.Checkpoints;
 using MLGradientInsight.Trainers.Data;
 using MLGradientInsight.Trainers.Layers;
 using MLGradientInsight.Trainers.Losses;
+using MLGradientInsight.Trainers.Training;
 
 namespace MLGradientInsight.Analyses.Evaluation;
 
@@ -14,9 +15,6 @@ public sealed class SequentialModelEvaluator : IModelEvaluator
     private readonly Dataset _data;
     private readonly int _batchSize;
     private readonly Dictionary<string, (Tensor Tensor, Module Layer, StateTensorInfo Info)> _byName = new(StringComparer.Ordinal);
-    private readonly Tensor _features = new(1);
-    private readonly Tensor _targets = new(1);
-    private readonly int[] _indices;
 
     /// <summary>Creates the evaluator.</summary>
     /// <param name="model">The model; the analyses overwrite its state tensors (and put θ1 back when they finish).</param>
@@ -42,7 +40,6 @@ public sealed class SequentialModelEvaluator : IModelEvaluator
         _loss = loss;
         _data = evaluationData;
         _batchSize = batchSize;
-        _indices = new int[batchSize];
         var layers = Leaves(model).ToList();
         var tensors = new List<StateTensorInfo>();
         foreach ((string name, Tensor tensor) in Checkpoint.StateTensors(model))
@@ -114,35 +111,8 @@ public sealed class SequentialModelEvaluator : IModelEvaluator
     /// <inheritdoc/>
     public ModelEvaluation Evaluate()
     {
-        bool wasTraining = _model.IsTraining;
-        _model.SetTraining(false);
-        try
-        {
-            double lossSum = 0;
-            long correct = 0;
-            for (int start = 0; start < _data.Count; start += _batchSize)
-            {
-                int size = Math.Min(_batchSize, _data.Count - start);
-                for (int i = 0; i < size; i++)
-                {
-                    _indices[i] = start + i;
-                }
-
-                _data.CopyBatch(_indices.AsSpan(0, size), _features, _targets);
-                Tensor output = _model.Forward(_features);
-                lossSum += (double)_loss.Forward(output, _targets) * size;
-                if (_loss.IsClassification)
-                {
-                    correct += _loss.CountCorrect(output, _targets);
-                }
-            }
-
-            return new ModelEvaluation(lossSum / _data.Count, _loss.IsClassification ? (double)correct / _data.Count : double.NaN, _data.Count);
-        }
-        finally
-        {
-            _model.SetTraining(wasTraining);
-        }
+        EvaluationResult e = Trainer.Evaluate(_model, _loss, _data, _batchSize);
+        return new ModelEvaluation(e.Loss, _loss.IsClassification ? e.Accuracy : double.NaN, e.Count);
     }
 
     private (Tensor Tensor, Module Layer, StateTensorInfo Info) Find(string name) => _byName.TryGetValue(name, out var entry)
@@ -157,21 +127,6 @@ public sealed class SequentialModelEvaluator : IModelEvaluator
         }
     }
 
-    private static IEnumerable<Module> Leaves(Module module)
-    {
-        if (module is Sequential s)
-        {
-            foreach (Module m in s.Layers)
-            {
-                foreach (Module leaf in Leaves(m))
-                {
-                    yield return leaf;
-                }
-            }
-        }
-        else
-        {
-            yield return module;
-        }
-    }
+    private static IEnumerable<Module> Leaves(Sequential model) =>
+        model.Layers.SelectMany(l => l is Sequential inner ? Leaves(inner) : [l]);
 }
