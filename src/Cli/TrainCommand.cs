@@ -185,6 +185,7 @@ internal static class TrainCommand
                 ["dataset"] = settings.Dataset,
                 ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
                 ["activation"] = settings.Activation,
+                ["limit"] = settings.Limit?.ToString(CultureInfo.InvariantCulture) ?? "",
             });
             console.MarkupLine($"saved {Markup.Escape(settings.Save)}");
         }

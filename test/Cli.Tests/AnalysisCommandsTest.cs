@@ -58,6 +58,26 @@ public sealed class AnalysisCommandsTest
     }
 
     [TestMethod]
+    public void A_saved_regression_model_is_rebuilt_from_its_metadata_with_the_same_limited_data()
+    {
+        string saved = CliRunner.TempPath(".safetensors");
+        try
+        {
+            (int code, string output) = CliRunner.Run("train", "--dataset", "curve", "--limit", "400", "--epochs", "1", "--batch", "8", "--threads", "1", "--save", saved);
+            Assert.AreEqual(0, code, output);
+            (code, output) = CliRunner.Run("robustness", saved, saved, "--samples", "500", "--threads", "1", "--no-store");
+            Assert.AreEqual(0, code, output);
+            StringAssert.Contains(output, "model kraidiky");
+            StringAssert.Contains(output, "evaluation 80 samples", "the held-out 20 % of --limit 400, as in training");
+            StringAssert.Contains(output, "relative loss rise");
+        }
+        finally
+        {
+            File.Delete(saved);
+        }
+    }
+
+    [TestMethod]
     public void Interpolate_names_a_missing_checkpoint_and_how_to_make_one()
     {
         (int code, string output) = CliRunner.Run("interpolate", "/nonexistent/a.safetensors", "/nonexistent/b.safetensors", "--no-store");
