@@ -89,11 +89,12 @@ public static class GradientSpaceRunner
     }
 
     /// <summary>The pruning table and the GradNet table (003 Table 1 on Fashion-MNIST).</summary>
-    /// <param name="args">--threads N (default 1), --train N (default 10000), --test N (default 2000), --gradnet-train N (default 3000), --svg DIR.</param>
+    /// <param name="args">--threads N (default 1), --train N (default 10000), --test N (default 2000), --gradnet-train N (default 10000),
+    /// --percentile P (default 99), --svg DIR, --skip-pruning.</param>
     public static void Experiments(string[] args)
     {
         EngineSettings.MaxDegreeOfParallelism = IntArg(args, "--threads", 1);
-        int trainCount = IntArg(args, "--train", 10000), testCount = IntArg(args, "--test", 2000), gradNetTrain = IntArg(args, "--gradnet-train", 3000);
+        int trainCount = IntArg(args, "--train", 10000), testCount = IntArg(args, "--test", 2000), gradNetTrain = IntArg(args, "--gradnet-train", 10000);
         string? svg = args.SkipWhile(a => a != "--svg").Skip(1).FirstOrDefault();
         if (!args.Contains("--skip-pruning"))
         {
@@ -149,13 +150,13 @@ public static class GradientSpaceRunner
         Dataset gradTrain = train.Subset([.. Enumerable.Range(0, Math.Min(gradNetTrain, train.Count))], "gradnet-train");
 
         // Base networks stopped at several levels of pre-training: plain SGD, checked on the test subset every 64 samples.
-        double[] levels = [0.6, 0.7, 0.75, 0.8, 0.85];
+        double[] levels = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85];
         Sequential model = ModelZoo.Mlp([784, 64, 10], Activation.ReLU, 1, flattenInput: true);
-        var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.01f), new TrainerOptions { Epochs = 1, BatchSize = 32 });
+        var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.02f), new TrainerOptions { Epochs = 1, BatchSize = 32 });
         var snapshots = new List<(double Level, int Samples, float[][] Weights)>();
         int level = 0, seen = 0, chunk = 64;
         var order = Enumerable.Range(0, train.Count).ToArray();
-        while (level < levels.Length && seen < 20 * train.Count)
+        while (level < levels.Length && seen < 30 * train.Count)
         {
             trainer.Fit(train.Subset([.. order.Skip(seen % train.Count).Take(chunk)], "chunk"));
             seen += chunk;
