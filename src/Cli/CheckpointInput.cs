@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MLGradientInsight.Trainers;
 using MLGradientInsight.Trainers.Checkpoints;
 using MLGradientInsight.Trainers.Data;
@@ -36,5 +37,20 @@ internal static class CheckpointInput
         Sequential network = ModelSpec.Create(settings, train);
         Checkpoint.Load(network, checkpoint);
         return (network, train, test);
+    }
+
+    /// <summary>Adds a validator to each option that refuses values ≤ 0, naming the option.</summary>
+    public static void RequirePositive(params Option<int>[] options)
+    {
+        foreach (Option<int> option in options)
+        {
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() <= 0)
+                {
+                    r.AddError($"{option.Name} must be a positive integer; got {r.GetValueOrDefault<int>()}.");
+                }
+            });
+        }
     }
 }

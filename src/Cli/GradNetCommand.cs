@@ -24,16 +24,7 @@ internal static class GradNetCommand
         var seed = new Option<int>("--seed") { Description = "GradNet's seed.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Worker threads for the kernels.", DefaultValueFactory = _ => 1 };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory of the Fashion-MNIST IDX files." };
-        foreach (Option<int> o in new[] { limit, testLimit, epochs, hidden, threads })
-        {
-            o.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() <= 0)
-                {
-                    r.AddError($"{o.Name} must be a positive integer; got {r.GetValueOrDefault<int>()}.");
-                }
-            });
-        }
+        CheckpointInput.RequirePositive(limit, testLimit, epochs, hidden, threads);
 
         percentile.Validators.Add(r =>
         {
@@ -65,7 +56,7 @@ internal static class GradNetCommand
                 .Start(ctx =>
                 {
                     var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                    result = GradNet.Run(network, train, test, options, new Progress(p =>
+                    result = GradNet.Run(network, train, test, options, new SyncProgress<GradNetProgress>(p =>
                     {
                         if (!tasks.TryGetValue(p.Stage, out ProgressTask? task))
                         {
@@ -85,10 +76,5 @@ internal static class GradNetCommand
             return MlgiApp.Ok;
         }));
         return command;
-    }
-
-    private sealed class Progress(Action<GradNetProgress> report) : IProgress<GradNetProgress>
-    {
-        public void Report(GradNetProgress value) => report(value);
     }
 }

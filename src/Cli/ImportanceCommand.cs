@@ -32,16 +32,7 @@ internal static class ImportanceCommand
         var limit = new Option<int>("--limit") { Description = "Training samples the gradients are taken over.", DefaultValueFactory = _ => 2000 };
         var threads = new Option<int>("--threads") { Description = "Worker threads for the kernels.", DefaultValueFactory = _ => 1 };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory of the Fashion-MNIST IDX files." };
-        foreach (Option<int> o in new[] { top, limit, threads })
-        {
-            o.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() <= 0)
-                {
-                    r.AddError($"{o.Name} must be a positive integer; got {r.GetValueOrDefault<int>()}.");
-                }
-            });
-        }
+        CheckpointInput.RequirePositive(top, limit, threads);
 
         image.Validators.Add(r =>
         {
@@ -67,7 +58,7 @@ internal static class ImportanceCommand
                 .Start(ctx =>
                 {
                     ProgressTask task = ctx.AddTask("per-sample gradients", maxValue: train.Count);
-                    result = GradientImportance.Compute(network, train, null, new Progress(v => task.Value = v));
+                    result = GradientImportance.Compute(network, train, null, new SyncProgress<int>(v => task.Value = v));
                     task.Value = task.MaxValue;
                 });
             ImportanceCriterion chosen = s_criteria[pr.GetValue(criterion)!];
@@ -140,9 +131,4 @@ internal static class ImportanceCommand
     private static string F(float v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
     private static string R(float v) => v.ToString("R", CultureInfo.InvariantCulture);
-
-    private sealed class Progress(Action<int> report) : IProgress<int>
-    {
-        public void Report(int value) => report(value);
-    }
 }

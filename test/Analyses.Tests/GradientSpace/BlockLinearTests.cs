@@ -47,31 +47,12 @@ public sealed class BlockLinearTests
         layer.ZeroGrad();
         layer.Forward(x);
         float[] dx = layer.Backward(upstream)!.Span.ToArray();
-        const float h = 1e-2f;
         foreach (Parameter p in layer.Parameters)
         {
-            for (int e = 0; e < p.Length; e++)
-            {
-                float saved = p.Weights[e];
-                p.Weights[e] = saved + h;
-                double plus = LossOf();
-                p.Weights[e] = saved - h;
-                double minus = LossOf();
-                p.Weights[e] = saved;
-                Assert.AreEqual((plus - minus) / (2 * h), p.Gradients[e], 1e-3, $"{p.Name}[{e}]");
-            }
+            AssertFiniteDifferences(p.Weights, p.Gradients.ToArray(), LossOf, p.Name);
         }
 
-        for (int e = 0; e < x.Length; e++)
-        {
-            float saved = x.Span[e];
-            x.Span[e] = saved + h;
-            double plus = LossOf();
-            x.Span[e] = saved - h;
-            double minus = LossOf();
-            x.Span[e] = saved;
-            Assert.AreEqual((plus - minus) / (2 * h), dx[e], 1e-3, $"x[{e}] (input 3 and 4 are in both blocks)");
-        }
+        AssertFiniteDifferences(x.Span, dx, LossOf, "x (inputs 3 and 4 are in both blocks)");
     }
 
     [TestMethod]
@@ -87,6 +68,22 @@ public sealed class BlockLinearTests
     {
         ArgumentException e = Assert.ThrowsExactly<ArgumentException>(() => new BlockLinear("block", 4, [(2, 3)], 2, new Random(1)));
         Assert.AreEqual("blocks", e.ParamName);
+    }
+
+    // Central differences of loss() against the analytic gradient, one element of values at a time.
+    private static void AssertFiniteDifferences(Span<float> values, float[] gradient, Func<double> loss, string what)
+    {
+        const float h = 1e-2f;
+        for (int e = 0; e < values.Length; e++)
+        {
+            float saved = values[e];
+            values[e] = saved + h;
+            double plus = loss();
+            values[e] = saved - h;
+            double minus = loss();
+            values[e] = saved;
+            Assert.AreEqual((plus - minus) / (2 * h), gradient[e], 1e-3, $"{what}[{e}]");
+        }
     }
 
     private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
