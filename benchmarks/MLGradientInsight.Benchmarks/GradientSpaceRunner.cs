@@ -90,7 +90,7 @@ public static class GradientSpaceRunner
 
     /// <summary>The pruning table and the GradNet table (003 Table 1 on Fashion-MNIST).</summary>
     /// <param name="args">--threads N (default 1), --train N (default 10000), --test N (default 2000), --gradnet-train N (default 10000),
-    /// --percentile P (default 99), --svg DIR, --skip-pruning.</param>
+    /// --percentile P (default 99), --min-level-percent L (GradNet only on base networks at ≥ L % accuracy), --svg DIR, --skip-pruning.</param>
     public static void Experiments(string[] args)
     {
         EngineSettings.MaxDegreeOfParallelism = IntArg(args, "--threads", 1);
@@ -101,7 +101,7 @@ public static class GradientSpaceRunner
             Pruning(trainCount, testCount, svg);
         }
 
-        GradNetTable(trainCount, testCount, gradNetTrain, IntArg(args, "--percentile", 99));
+        GradNetTable(trainCount, testCount, gradNetTrain, IntArg(args, "--percentile", 99), IntArg(args, "--min-level-percent", 0) / 100.0);
     }
 
     private static void Pruning(int trainCount, int testCount, string? svg)
@@ -144,7 +144,7 @@ public static class GradientSpaceRunner
         }
     }
 
-    private static void GradNetTable(int trainCount, int testCount, int gradNetTrain, int percentile)
+    private static void GradNetTable(int trainCount, int testCount, int gradNetTrain, int percentile, double minLevel)
     {
         (Dataset train, Dataset test) = Load(false, trainCount, testCount);
         Dataset gradTrain = train.Subset([.. Enumerable.Range(0, Math.Min(gradNetTrain, train.Count))], "gradnet-train");
@@ -172,7 +172,7 @@ public static class GradientSpaceRunner
         Console.WriteLine(string.Create(s_c, $"GradNet on MLP 784-64-10 (Fashion-MNIST): GradNet trained on {gradTrain.Count} samples, tested on {test.Count}; features = top {100 - percentile} % of each parameter tensor by mean |g|"));
         Console.WriteLine("| base stopped after | original | GradNet | gain | GradNet train acc. (base) | features | feature cost | feature memory | GradNet training |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-        foreach ((double _, int samples, float[][] weights) in snapshots.DistinctBy(s => s.Samples))
+        foreach ((double _, int samples, float[][] weights) in snapshots.DistinctBy(s => s.Samples).Where(s => s.Level >= minLevel))
         {
             for (int k = 0; k < weights.Length; k++)
             {
