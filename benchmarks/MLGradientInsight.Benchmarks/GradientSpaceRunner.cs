@@ -90,7 +90,8 @@ public static class GradientSpaceRunner
 
     /// <summary>The pruning table and the GradNet table (003 Table 1 on Fashion-MNIST).</summary>
     /// <param name="args">--threads N (default 1), --train N (default 10000), --test N (default 2000), --gradnet-train N (default 10000),
-    /// --percentile P (default 99), --min-level-percent L (GradNet only on base networks at ≥ L % accuracy), --svg DIR, --skip-pruning.</param>
+    /// --percentile P (default 99), --min-level-percent L (GradNet only on base networks at ≥ L % accuracy), --gradnet-model mlp|lenet5,
+    /// --chunk N (samples between the checks of the base network's accuracy, default 64), --svg DIR, --skip-pruning.</param>
     public static void Experiments(string[] args)
     {
         EngineSettings.MaxDegreeOfParallelism = IntArg(args, "--threads", 1);
@@ -101,7 +102,8 @@ public static class GradientSpaceRunner
             Pruning(trainCount, testCount, svg);
         }
 
-        GradNetTable(trainCount, testCount, gradNetTrain, IntArg(args, "--percentile", 99), IntArg(args, "--min-level-percent", 0) / 100.0);
+        bool lenet = args.SkipWhile(a => a != "--gradnet-model").Skip(1).FirstOrDefault() == "lenet5";
+        GradNetTable(lenet, trainCount, testCount, gradNetTrain, IntArg(args, "--percentile", 99), IntArg(args, "--min-level-percent", 0) / 100.0, IntArg(args, "--chunk", 64));
     }
 
     private static void Pruning(int trainCount, int testCount, string? svg)
@@ -144,17 +146,18 @@ public static class GradientSpaceRunner
         }
     }
 
-    private static void GradNetTable(int trainCount, int testCount, int gradNetTrain, int percentile, double minLevel)
+    private static void GradNetTable(bool lenet, int trainCount, int testCount, int gradNetTrain, int percentile, double minLevel, int chunk)
     {
-        (Dataset train, Dataset test) = Load(false, trainCount, testCount);
+        (Dataset train, Dataset test) = Load(lenet, trainCount, testCount);
         Dataset gradTrain = train.Subset([.. Enumerable.Range(0, Math.Min(gradNetTrain, train.Count))], "gradnet-train");
 
-        // Base networks stopped at several levels of pre-training: plain SGD, checked on the test subset every 64 samples.
+        // Base networks stopped at several levels of pre-training: plain SGD, checked on the test subset every `chunk` samples.
         double[] levels = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85];
-        Sequential model = ModelZoo.Mlp([784, 64, 10], Activation.ReLU, 1, flattenInput: true);
+        Sequential model = lenet ? ModelZoo.LeNet5(1) : ModelZoo.Mlp([784, 64, 10], Activation.ReLU, 1, flattenInput: true);
+        string modelName = lenet ? "LeNet-5" : "MLP 784-64-10";
         var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.02f), new TrainerOptions { Epochs = 1, BatchSize = 32 });
         var snapshots = new List<(double Level, int Samples, float[][] Weights)>();
-        int level = 0, seen = 0, chunk = 64;
+        int level = 0, seen = 0;
         var order = Enumerable.Range(0, train.Count).ToArray();
         while (level < levels.Length && seen < 30 * train.Count)
         {
@@ -169,7 +172,7 @@ public static class GradientSpaceRunner
         }
 
         Console.WriteLine();
-        Console.WriteLine(string.Create(s_c, $"GradNet on MLP 784-64-10 (Fashion-MNIST): GradNet trained on {gradTrain.Count} samples, tested on {test.Count}; features = top {100 - percentile} % of each parameter tensor by mean |g|"));
+        Console.WriteLine(string.Create(s_c, $"GradNet on {modelName} (Fashion-MNIST): GradNet trained on {gradTrain.Count} samples, tested on {test.Count}; features = top {100 - percentile} % of each parameter tensor by mean |g|"));
         Console.WriteLine("| base stopped after | original | GradNet | gain | GradNet train acc. (base) | features | feature cost | feature memory | GradNet training |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach ((double _, int samples, float[][] weights) in snapshots.DistinctBy(s => s.Samples).Where(s => s.Level >= minLevel))

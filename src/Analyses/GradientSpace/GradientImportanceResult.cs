@@ -80,7 +80,7 @@ public sealed class GradientImportanceResult
         if (p.Shape.Length != 2 || p.Shape[1] % pixels != 0)
         {
             throw new ArgumentException(
-                $"An importance map needs a fully connected weight (out, in) over the flattened image; {p.Name} has shape [{string.Join(", ", p.Shape)}], which is not (out, channels × {height} × {width}). Convolution filters have no per-pixel edges: use an MLP, or pick a Linear weight with --parameter.",
+                $"An importance map needs a fully connected weight (out, in) over the flattened image; {p.Name} has shape [{string.Join(", ", p.Shape)}], which is not (out, channels × {height} × {width}). Convolution filters have no per-pixel edges: use a model whose first layer is fully connected (an MLP), or name a Linear weight whose inputs are the image.",
                 nameof(parameter));
         }
 
