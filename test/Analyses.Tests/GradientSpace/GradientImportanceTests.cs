@@ -1,6 +1,10 @@
 using MLGradientInsight.Analyses.GradientSpace;
 using MLGradientInsight.Trainers;
 using MLGradientInsight.Trainers.Data;
+using MLGradientInsight.Trainers.Losses;
+using MLGradientInsight.Trainers.Models;
+using MLGradientInsight.Trainers.Optimizers;
+using MLGradientInsight.Trainers.Training;
 
 namespace MLGradientInsight.Analyses.Tests.GradientSpace;
 
@@ -128,5 +132,18 @@ public sealed class GradientImportanceTests
         }
 
         Assert.ThrowsExactly<ArgumentException>(() => PruningCheck.Run(model, result, data, [1.0]));
+    }
+
+    [TestMethod]
+    public void On_a_trained_network_every_gradient_ranking_prunes_better_than_chance()
+    {
+        (Dataset train, Dataset test) = SyntheticTasks.GaussianBlobs(800, 4, 3, dims: 6, spread: 0.7).Split(0.5, 3);
+        Sequential model = ModelZoo.Mlp([6, 32, 4], Activation.ReLU, 3);
+        new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.05f), new TrainerOptions { Epochs = 5, BatchSize = 16 }).Fit(train);
+        GradientImportanceResult importance = GradientImportance.Compute(model, train);
+        foreach (PruningResult r in PruningCheck.Run(model, importance, test, [0.7], randomRepeats: 5))
+        {
+            Assert.IsGreaterThan(r.RandomAccuracy, r.Accuracy, $"{r.Criterion}: pruned {r.Accuracy}, random {r.RandomAccuracy}, unpruned {r.UnprunedAccuracy}");
+        }
     }
 }
