@@ -33,6 +33,8 @@ internal static class MlgiApp
             TrajectoryCommand.Create(console),
             InterpolateCommand.Create(console),
             RobustnessCommand.Create(console),
+            ImportanceCommand.Create(console),
+            GradNetCommand.Create(console),
         };
         foreach (Command c in StoreCommands.Create(console))
         {
