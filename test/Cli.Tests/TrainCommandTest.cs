@@ -58,31 +58,6 @@ public sealed partial class TrainCommandTest
     }
 
     [TestMethod]
-    [DataRow("--epochs", "0", "--epochs must be a positive integer")]
-    [DataRow("--batch", "-3", "--batch must be a positive integer")]
-    [DataRow("--lr", "-1", "--lr must be a positive number")]
-    [DataRow("--weight-decay", "-0.1", "--weight-decay must be")]
-    [DataRow("--limit", "0", "--limit must be positive")]
-    public void Train_BadNumber_IsRejectedWithTheRule(string option, string value, string message)
-    {
-        (int code, string output) = CliRunner.Run("train", "--dataset", "curve", option, value);
-        Assert.AreNotEqual(0, code);
-        StringAssert.Contains(output, message);
-    }
-
-    [TestMethod]
-    [DataRow("--activity-smoothing", "1.5", "--activity-smoothing: Smoothing (k2) must be in [0, 1].")]
-    [DataRow("--activity-root", "0.5", "--activity-root: RootExponent must be finite and ≥ 1")]
-    [DataRow("--activity-relative-threshold", "-1", "--activity-relative-threshold: RelativeThreshold must be finite and ≥ 0.")]
-    [DataRow("--activity-warmup", "0", "--activity-warmup: ")]
-    public void Train_BadActivityOption_NamesTheOption(string option, string value, string message)
-    {
-        (int code, string output) = CliRunner.Run("train", "--dataset", "curve", "--track", "--store", CliRunner.TempPath(".db"), option, value);
-        Assert.AreEqual(1, code, output);
-        StringAssert.Contains(output, message);
-    }
-
-    [TestMethod]
     [DataRow("resnet", "Valid choices: lenet5, kraidiky, mlp")]
     [DataRow("mlp:5,10,1", "Start the sizes with 3")]
     [DataRow("mlp:3,10,2", "End the sizes with 1")]
@@ -168,7 +143,7 @@ public sealed partial class TrainCommandTest
 
     private static double EpochLoss(string output, int epoch)
     {
-        Match m = Regex.Match(output, $@"epoch {epoch}: train loss ([0-9.]+)");
+        Match m = Regex.Match(output, $@"epoch {epoch}/[0-9]+: train loss ([0-9.]+)");
         Assert.IsTrue(m.Success, output);
         return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
     }
