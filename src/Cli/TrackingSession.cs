@@ -11,7 +11,7 @@ namespace MLGradientInsight.Cli;
 /// <c>mlgi train --track</c>: a gradient-activity tracker attached to the trainer, writing the run,
 /// its steps, epochs and activity rows to the run store in the background.
 /// </summary>
-internal sealed class TrackingSession : IDisposable, IActivitySink
+internal sealed class TrackingSession : IDisposable
 {
     private readonly RunWriter _writer;
     private readonly GradientActivityTracker _tracker;
@@ -83,10 +83,10 @@ internal sealed class TrackingSession : IDisposable, IActivitySink
         RunStore store = RunStore.Open(settings.Store);
         string config = JsonSerializer.Serialize(settings, s_json);
         RunWriter writer = store.StartRun(settings.RunName ?? $"{ModelSpec.Describe(settings, train)} on {settings.Dataset}", config, trainer.Model.Summary(train.SampleShape));
-        var tracker = new GradientActivityTracker(trainer.Model.Parameters, Options(settings, writer.RunId));
+        GradientActivityTracker tracker = trainer.Model.CreateActivityTracker(Options(settings, writer.RunId));
         var session = new TrackingSession(writer, tracker);
         console.Line($"run {writer.RunId} recording to {store.FilePath}");
-        session._subscriptions.Add(tracker.Attach(trainer, session));
+        session._subscriptions.Add(tracker.Attach(trainer, writer));
         session._subscriptions.Add(trainer.OnStepCompleted((in TrainingStepContext c) => writer.WriteStep(in c)));
         session._subscriptions.Add(trainer.OnEpochCompleted(writer.WriteEpoch));
         return session;
@@ -129,12 +129,6 @@ internal sealed class TrackingSession : IDisposable, IActivitySink
         _writer.Interrupt(message);
         _finished = true;
     }
-
-    public void WriteUnits(ReadOnlySpan<UnitActivityRecord> records) => _writer.WriteUnits(records);
-
-    public void Write(ActivityRecord record) => _writer.WriteActivity(record);
-
-    public void WriteBatch(ReadOnlySpan<ActivityRecord> records) => _writer.WriteActivity(records);
 
     public void Dispose()
     {
