@@ -65,9 +65,7 @@ internal static class EvaluateCommand
         var trainer = new Trainer(model, loss, new Sgd(model.Parameters, 0.01f), new TrainerOptions { Epochs = 1 });
         EvaluationResult result = trainer.Evaluate(test);
         console.Line($"checkpoint {Path.GetFullPath(path)}: {CheckpointMetadata.Describe(metadata)}");
-        console.Line(test.ClassCount > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"test accuracy {result.Accuracy:F4} ({Math.Round(result.Accuracy * result.Count):F0}/{result.Count}), test loss {result.Loss:F4}")
-            : string.Create(CultureInfo.InvariantCulture, $"test loss {result.Loss:F6} ({result.Count} samples)"));
+        console.Line(TrainCommand.TestResult(test.ClassCount > 0, result.Accuracy, result.Loss, result.Count));
         return ExitCodes.Ok;
     }
 }

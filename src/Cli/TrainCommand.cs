@@ -102,12 +102,15 @@ internal static class TrainCommand
         }
 
         tracking?.Complete();
-        console.Line(train.ClassCount > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"test accuracy {last.ValidationAccuracy:F4} ({Math.Round(last.ValidationAccuracy * test.Count):F0}/{test.Count}), test loss {last.ValidationLoss:F4}")
-            : string.Create(CultureInfo.InvariantCulture, $"test loss {last.ValidationLoss:F6} ({test.Count} samples)"));
+        console.Line(TestResult(train.ClassCount > 0, last.ValidationAccuracy, last.ValidationLoss, test.Count));
         WriteNextSteps(settings, tracking, console);
         return ExitCodes.Ok;
     }
+
+    /// <summary>The final result line: <c>test accuracy A (correct/total), test loss L</c>, or <c>test loss L (N samples)</c> for regression.</summary>
+    internal static string TestResult(bool classification, double accuracy, double loss, int count) => classification
+        ? string.Create(CultureInfo.InvariantCulture, $"test accuracy {accuracy:F4} ({Math.Round(accuracy * count):F0}/{count}), test loss {loss:F4}")
+        : string.Create(CultureInfo.InvariantCulture, $"test loss {loss:F6} ({count} samples)");
 
     /// <summary>A NaN/Inf stop in words: which quantity, which tensor and element, which step.</summary>
     /// <param name="r">The report.</param>
