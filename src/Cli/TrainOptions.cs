@@ -163,7 +163,14 @@ internal sealed class TrainOptions
     private static Option<string> Choice(string name, string description, string defaultValue, params string[] choices)
     {
         var option = new Option<string>(name) { Description = $"{description}: {string.Join(" | ", choices)} (default {defaultValue}).", DefaultValueFactory = _ => defaultValue };
-        option.AcceptOnlyFromAmong(choices);
+        option.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (value is null || !choices.Contains(value, StringComparer.Ordinal))
+            {
+                result.AddError($"{name} '{value}' is not a valid choice; {name} takes one of: {string.Join(", ", choices)}.");
+            }
+        });
         return option;
     }
 }

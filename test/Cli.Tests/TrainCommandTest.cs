@@ -51,10 +51,10 @@ public sealed partial class TrainCommandTest
     [DataRow("--activation", "gelu", "leaky-relu")]
     public void Train_UnknownChoice_ListsTheValidOnes(string option, string value, string listed)
     {
-        (int code, string output) = CliRunner.Run("train", "--dataset", "curve", option, value);
-        Assert.AreNotEqual(0, code);
-        StringAssert.Contains(output, value);
-        StringAssert.Contains(output, listed);
+        CliResult r = CliRunner.Run("train", "--dataset", "curve", option, value);
+        Assert.AreEqual(1, r.ExitCode, r.Output);
+        StringAssert.Contains(r.Err, $"error: {option} '{value}' is not a valid choice; {option} takes one of: ");
+        StringAssert.Contains(r.Err, listed);
     }
 
     [TestMethod]
