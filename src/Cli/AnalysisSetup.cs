@@ -18,9 +18,9 @@ internal sealed class AnalysisSetup
     private readonly Option<string?> _dataset = new("--dataset") { Description = "The evaluation data (default: the checkpoint's 'dataset' metadata); its test split is used." };
     private readonly Option<string?> _activation = new("--activation") { Description = "Hidden activation of mlp models (default: the checkpoint's metadata, else relu)." };
     private readonly Option<string?> _dataDirectory = new("--data-dir") { Description = "Directory of the Fashion-MNIST IDX files." };
-    private readonly Option<int> _samples = new("--samples") { Description = "Size of the fixed, seeded evaluation subset of the test split.", DefaultValueFactory = _ => 2000 };
-    private readonly Option<int> _seed = new("--seed") { Description = "Seed of the evaluation subset and of any sampling.", DefaultValueFactory = _ => 1 };
-    private readonly Option<int> _threads = new("--threads") { Description = "Worker threads for the kernels (1 = bit-reproducible).", DefaultValueFactory = _ => Environment.ProcessorCount };
+    private readonly Option<int?> _samples = NumberOption.Create<int>("--samples", "Size of the fixed, seeded evaluation subset of the test split", NumberRange.AtLeast(1), 2000);
+    private readonly Option<int?> _seed = NumberOption.Create<int>("--seed", "Seed of the evaluation subset and of any sampling", NumberRange.NonNegative, 1);
+    private readonly Option<int?> _threads = NumberOption.Create<int>("--threads", "Worker threads for the kernels (1 = bit-reproducible)", NumberRange.AtLeast(1), Environment.ProcessorCount);
 
     public Option<string?> Csv { get; } = new("--csv") { Description = "Also write the result rows to this CSV file." };
 
@@ -28,7 +28,7 @@ internal sealed class AnalysisSetup
 
     public Option<bool> NoStore { get; } = new("--no-store") { Description = "Do not save the result in the store." };
 
-    public int Seed(ParseResult pr) => pr.GetValue(_seed);
+    public int Seed(ParseResult pr) => pr.GetValue(_seed)!.Value;
 
     public void AddTo(Command command)
     {
@@ -36,14 +36,6 @@ internal sealed class AnalysisSetup
         {
             command.Options.Add(o);
         }
-
-        _samples.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() <= 0)
-            {
-                r.AddError($"--samples must be a positive integer; got {r.GetValueOrDefault<int>()}.");
-            }
-        });
     }
 
     /// <summary>Loads a checkpoint, naming the file and the fix when it is missing.</summary>
@@ -51,7 +43,7 @@ internal sealed class AnalysisSetup
     {
         if (!File.Exists(path))
         {
-            throw new CliException($"Checkpoint '{path}' does not exist. Save one with 'mlgi train --save FILE' or keep a series with 'mlgi train --checkpoint-every N'.", MlgiApp.DataError);
+            throw new CliException($"Checkpoint '{path}' does not exist. Save one with 'mlgi train --save FILE' or keep a series with 'mlgi train --checkpoint-every N'.", ExitCodes.DataError);
         }
 
         return ModelState.Load(path);
@@ -60,7 +52,7 @@ internal sealed class AnalysisSetup
     /// <summary>Rebuilds the model and the fixed evaluation set from the options and <paramref name="reference"/>'s metadata.</summary>
     public SequentialModelEvaluator CreateEvaluator(ParseResult pr, ModelState reference, string referencePath, IAnsiConsole console)
     {
-        EngineSettings.MaxDegreeOfParallelism = pr.GetValue(_threads);
+        EngineSettings.MaxDegreeOfParallelism = pr.GetValue(_threads)!.Value;
         string? model = pr.GetValue(_model) ?? reference.Metadata.GetValueOrDefault("model");
         string? dataset = pr.GetValue(_dataset) ?? reference.Metadata.GetValueOrDefault("dataset");
         if (model is null || dataset is null)
@@ -80,9 +72,9 @@ internal sealed class AnalysisSetup
         };
         (Dataset train, Dataset test) = DatasetSpec.Load(settings);
         Sequential network = ModelSpec.Create(settings, train);
-        Dataset evaluation = EvaluationSet.Sample(test, pr.GetValue(_samples), pr.GetValue(_seed));
+        Dataset evaluation = EvaluationSet.Sample(test, pr.GetValue(_samples)!.Value, pr.GetValue(_seed)!.Value);
         Loss loss = train.ClassCount > 0 ? new SoftmaxCrossEntropyLoss() : new MseLoss();
-        console.MarkupLine($"[grey]model[/] {Markup.Escape(model)}  [grey]parameters[/] {network.ParameterCount:N0}  [grey]evaluation[/] {evaluation.Count:N0} samples of {Markup.Escape(test.Name)} (seed {pr.GetValue(_seed)})");
+        console.MarkupLine($"[grey]model[/] {Markup.Escape(model)}  [grey]parameters[/] {network.ParameterCount:N0}  [grey]evaluation[/] {evaluation.Count:N0} samples of {Markup.Escape(test.Name)} (seed {pr.GetValue(_seed)!.Value})");
         return new SequentialModelEvaluator(network, loss, evaluation);
     }
 

@@ -14,7 +14,7 @@ internal static class CheckpointInput
     {
         if (!File.Exists(checkpoint))
         {
-            throw new CliException($"Checkpoint '{checkpoint}' does not exist. Give the .safetensors file written by 'mlgi train --save FILE'.", MlgiApp.DataError);
+            throw new CliException($"Checkpoint '{checkpoint}' does not exist. Give the .safetensors file written by 'mlgi train --save FILE'.", ExitCodes.DataError);
         }
 
         string? spec = model;
@@ -37,20 +37,5 @@ internal static class CheckpointInput
         Sequential network = ModelSpec.Create(settings, train);
         Checkpoint.Load(network, checkpoint);
         return (network, train, test);
-    }
-
-    /// <summary>Adds a validator to each option that refuses values ≤ 0, naming the option.</summary>
-    public static void RequirePositive(params Option<int>[] options)
-    {
-        foreach (Option<int> option in options)
-        {
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() <= 0)
-                {
-                    r.AddError($"{option.Name} must be a positive integer; got {r.GetValueOrDefault<int>()}.");
-                }
-            });
-        }
     }
 }

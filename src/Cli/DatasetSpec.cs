@@ -9,21 +9,28 @@ internal static class DatasetSpec
 
     private const double HeldOutFraction = 0.2;
 
+    /// <summary>Whether <paramref name="spec"/> (lower case) names Fashion-MNIST.</summary>
+    public static bool IsFashionMnist(string spec) => spec is "fashion-mnist" or "fashion_mnist" or "fashionmnist";
+
+    /// <summary>Loads the data named by <c>--dataset</c> with its test split.</summary>
     public static (Dataset Train, Dataset Test) Load(TrainSettings settings)
     {
+        if (settings.Limit is < 2 && !IsFashionMnist(settings.Dataset.Trim().ToLowerInvariant()))
+        {
+            throw CliException.Usage($"--limit {settings.Limit}: --dataset {settings.Dataset} holds out {HeldOutFraction:P0} of its samples as the test set, so --limit must be at least 2 (one to train on, one to test).");
+        }
+
         string spec = settings.Dataset.Trim();
         int synthetic = settings.Limit ?? 5000;
         switch (spec.ToLowerInvariant())
         {
-            case "fashion-mnist":
-            case "fashion_mnist":
-            case "fashionmnist":
+            case var name when IsFashionMnist(name):
                 string directory = settings.DataDirectory ?? FashionMnist.DefaultDirectory;
                 if (!FashionMnist.IsInstalled(directory))
                 {
                     throw new CliException(
                         $"Fashion-MNIST is not installed (looked for the IDX files in {directory}). Install it with: sudo apt-get install dataset-fashion-mnist — or train on built-in data: --dataset curve.",
-                        MlgiApp.DataError);
+                        ExitCodes.DataError);
                 }
 
                 bool pad = ModelSpec.Resolve(settings) == "lenet5";
@@ -51,7 +58,7 @@ internal static class DatasetSpec
 
             if (!File.Exists(path))
             {
-                throw new CliException($"CSV file '{path}' does not exist. Give --dataset csv:PATH[:LABEL_COLUMN] with an existing file.", MlgiApp.DataError);
+                throw new CliException($"CSV file '{path}' does not exist. Give --dataset csv:PATH[:LABEL_COLUMN] with an existing file.", ExitCodes.DataError);
             }
 
             Dataset all = CsvDatasetReader.Read(path, new CsvReaderOptions { LabelColumn = label }).Dataset;

@@ -11,44 +11,36 @@ namespace MLGradientInsight.Cli;
 /// <summary><c>mlgi gradnet CKPT</c>: train GradNet on the model's per-sample gradients and compare it with the model (003 Table 1).</summary>
 internal static class GradNetCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(CliConsole cli)
     {
+        IAnsiConsole console = cli.Ansi();
         var checkpoint = new Argument<string>("checkpoint") { Description = "A .safetensors file written by 'mlgi train --save'." };
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist | spirals | blobs | csv:PATH[:LABEL_COLUMN]", DefaultValueFactory = _ => "fashion-mnist" };
         var model = new Option<string?>("--model") { Description = "The architecture, when the checkpoint does not name it." };
-        var percentile = new Option<double>("--percentile") { Description = "Keep the parameters above this percentile of mean |g| in each tensor (99 = top 1 %).", DefaultValueFactory = _ => 99 };
-        var limit = new Option<int>("--limit") { Description = "Training samples for GradNet.", DefaultValueFactory = _ => 3000 };
-        var testLimit = new Option<int>("--test-limit") { Description = "Test samples.", DefaultValueFactory = _ => 2000 };
-        var epochs = new Option<int>("--epochs") { Description = "GradNet training epochs.", DefaultValueFactory = _ => 10 };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden units per block.", DefaultValueFactory = _ => 16 };
-        var seed = new Option<int>("--seed") { Description = "GradNet's seed.", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "Worker threads for the kernels.", DefaultValueFactory = _ => 1 };
+        var percentile = NumberOption.Create<double>("--percentile", "Keep the parameters above this percentile of mean |g| in each tensor (99 = top 1 %)", NumberRange.From(0, 100), 99);
+        var limit = NumberOption.Create<int>("--limit", "Training samples for GradNet", NumberRange.AtLeast(1), 3000);
+        var testLimit = NumberOption.Create<int>("--test-limit", "Test samples", NumberRange.AtLeast(1), 2000);
+        var epochs = NumberOption.Create<int>("--epochs", "GradNet training epochs", NumberRange.AtLeast(1), 10);
+        var hidden = NumberOption.Create<int>("--hidden", "Hidden units per block", NumberRange.AtLeast(1), 16);
+        var seed = NumberOption.Create<int>("--seed", "GradNet's seed", NumberRange.NonNegative, 1);
+        var threads = NumberOption.Create<int>("--threads", "Worker threads for the kernels", NumberRange.AtLeast(1), 1);
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory of the Fashion-MNIST IDX files." };
-        CheckpointInput.RequirePositive(limit, testLimit, epochs, hidden, threads);
 
-        percentile.Validators.Add(r =>
-        {
-            double v = r.GetValueOrDefault<double>();
-            if (!(v >= 0 && v < 100))
-            {
-                r.AddError($"--percentile must be in [0, 100); got {v.ToString(CultureInfo.InvariantCulture)}. 99 keeps the top 1 % of each parameter tensor.");
-            }
-        });
 
         var command = new Command("gradnet", "Train GradNet on the per-sample gradients of a trained model and compare it with the model (003).")
         {
             checkpoint, dataset, model, percentile, limit, testLimit, epochs, hidden, seed, threads, dataDirectory,
         };
-        command.SetAction(pr => MlgiApp.Guard(console, () =>
+        command.SetAction(pr =>
         {
-            EngineSettings.MaxDegreeOfParallelism = pr.GetValue(threads);
-            (Sequential network, Dataset train, Dataset test) = CheckpointInput.Load(pr.GetValue(checkpoint)!, pr.GetValue(model), pr.GetValue(dataset)!, pr.GetValue(limit), pr.GetValue(dataDirectory));
-            if (test.Count > pr.GetValue(testLimit))
+            EngineSettings.MaxDegreeOfParallelism = pr.GetValue(threads)!.Value;
+            (Sequential network, Dataset train, Dataset test) = CheckpointInput.Load(pr.GetValue(checkpoint)!, pr.GetValue(model), pr.GetValue(dataset)!, pr.GetValue(limit)!.Value, pr.GetValue(dataDirectory));
+            if (test.Count > pr.GetValue(testLimit)!.Value)
             {
-                test = test.Subset([.. Enumerable.Range(0, pr.GetValue(testLimit))], test.Name);
+                test = test.Subset([.. Enumerable.Range(0, pr.GetValue(testLimit)!.Value)], test.Name);
             }
 
-            var options = new GradNetOptions { Percentile = pr.GetValue(percentile), Epochs = pr.GetValue(epochs), HiddenPerBlock = pr.GetValue(hidden), Seed = pr.GetValue(seed) };
+            var options = new GradNetOptions { Percentile = pr.GetValue(percentile)!.Value, Epochs = pr.GetValue(epochs)!.Value, HiddenPerBlock = pr.GetValue(hidden)!.Value, Seed = pr.GetValue(seed)!.Value };
             GradNetResult result = null!;
             console.Progress()
                 .AutoClear(false)
@@ -73,8 +65,8 @@ internal static class GradNetCommand
             console.Write(table);
             console.WriteLine(string.Create(c,
                 $"{result.Features} gradient features per class in {result.Blocks} blocks; {result.TrainSamples} training / {result.TestSamples} test samples; features {result.FeatureMicrosecondsPerSample:F0} µs per sample, {result.FeatureBytes / 1048576.0:F1} MiB; GradNet trained in {result.TrainSeconds:F1} s"));
-            return MlgiApp.Ok;
-        }));
+            return ExitCodes.Ok;
+        });
         return command;
     }
 }

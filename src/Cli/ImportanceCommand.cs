@@ -19,20 +19,20 @@ internal static class ImportanceCommand
         ["fisher"] = ImportanceCriterion.Fisher,
     };
 
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(CliConsole cli)
     {
+        IAnsiConsole console = cli.Ansi();
         var checkpoint = new Argument<string>("checkpoint") { Description = "A .safetensors file written by 'mlgi train --save'." };
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist | spirals | blobs | csv:PATH[:LABEL_COLUMN]", DefaultValueFactory = _ => "fashion-mnist" };
         var model = new Option<string?>("--model") { Description = "The architecture, when the checkpoint does not name it (lenet5 | mlp:784,256,10 | …)." };
         var criterion = new Option<string>("--criterion") { Description = "abs = mean |g|, rms = RMS g, snip = |ḡ·w| (SNIP), fisher = mean g².", DefaultValueFactory = _ => "snip" };
         criterion.AcceptOnlyFromAmong([.. s_criteria.Keys]);
-        var top = new Option<int>("--top") { Description = "Edges shown per layer.", DefaultValueFactory = _ => 10 };
+        var top = NumberOption.Create<int>("--top", "Edges shown per layer", NumberRange.AtLeast(1), 10);
         var csv = new Option<string?>("--csv") { Description = "Write every edge with all four criteria to this CSV file." };
         var image = new Option<string?>("--image") { Description = "Write the first layer's importance map (summed over its units, reshaped to the image) to this .svg file." };
-        var limit = new Option<int>("--limit") { Description = "Training samples the gradients are taken over.", DefaultValueFactory = _ => 2000 };
-        var threads = new Option<int>("--threads") { Description = "Worker threads for the kernels.", DefaultValueFactory = _ => 1 };
+        var limit = NumberOption.Create<int>("--limit", "Training samples the gradients are taken over", NumberRange.AtLeast(1), 2000);
+        var threads = NumberOption.Create<int>("--threads", "Worker threads for the kernels", NumberRange.AtLeast(1), 1);
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory of the Fashion-MNIST IDX files." };
-        CheckpointInput.RequirePositive(top, limit, threads);
 
         image.Validators.Add(r =>
         {
@@ -47,10 +47,10 @@ internal static class ImportanceCommand
         {
             checkpoint, dataset, model, criterion, top, csv, image, limit, threads, dataDirectory,
         };
-        command.SetAction(pr => MlgiApp.Guard(console, () =>
+        command.SetAction(pr =>
         {
-            EngineSettings.MaxDegreeOfParallelism = pr.GetValue(threads);
-            (Sequential network, Dataset train, _) = CheckpointInput.Load(pr.GetValue(checkpoint)!, pr.GetValue(model), pr.GetValue(dataset)!, pr.GetValue(limit), pr.GetValue(dataDirectory));
+            EngineSettings.MaxDegreeOfParallelism = pr.GetValue(threads)!.Value;
+            (Sequential network, Dataset train, _) = CheckpointInput.Load(pr.GetValue(checkpoint)!, pr.GetValue(model), pr.GetValue(dataset)!, pr.GetValue(limit)!.Value, pr.GetValue(dataDirectory));
             GradientImportanceResult result = null!;
             console.Progress()
                 .AutoClear(false)
@@ -62,7 +62,7 @@ internal static class ImportanceCommand
                     task.Value = task.MaxValue;
                 });
             ImportanceCriterion chosen = s_criteria[pr.GetValue(criterion)!];
-            Show(console, result, chosen, pr.GetValue(top));
+            Show(console, result, chosen, pr.GetValue(top)!.Value);
             if (pr.GetValue(csv) is string csvPath)
             {
                 WriteCsv(result, csvPath);
@@ -75,8 +75,8 @@ internal static class ImportanceCommand
                 console.MarkupLine($"wrote {Markup.Escape(imagePath)}");
             }
 
-            return MlgiApp.Ok;
-        }));
+            return ExitCodes.Ok;
+        });
         return command;
     }
 

@@ -9,12 +9,13 @@ namespace MLGradientInsight.Cli;
 /// <summary><c>mlgi interpolate CKPT0 CKPT1</c>: loss and accuracy along θα = (1 − α)·θ0 + α·θ1 (002, Goodfellow &amp; Vinyals 2015).</summary>
 internal static class InterpolateCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(CliConsole cli)
     {
+        IAnsiConsole console = cli.Ansi();
         var from = new Argument<string>("ckpt0") { Description = "θ0: the start checkpoint (.safetensors), usually the initial weights (step-00000000)." };
         var to = new Argument<string>("ckpt1") { Description = "θ1: the end checkpoint, usually the trained weights." };
         var perLayer = new Option<bool>("--per-layer") { Description = "Move one layer at a time, the others at θ1 (002 §5)." };
-        var perParameter = new Option<int?>("--per-parameter") { Description = "Move N sampled scalar parameters per layer, one at a time (002 §6)." };
+        var perParameter = NumberOption.Create<int>("--per-parameter", "Move N sampled scalar parameters per layer, one at a time (002 §6)", NumberRange.AtLeast(1));
         var alpha = new Option<string>("--alpha") { Description = "α grid START:END:COUNT; 0 and 1 are always included; outside [0, 1] extrapolates.", DefaultValueFactory = _ => AlphaGrid.Default };
         var setup = new AnalysisSetup();
         var command = new Command("interpolate", "Evaluate the model along the straight line between two checkpoints: whole model, per layer or per sampled parameter, with distances travelled.")
@@ -22,17 +23,13 @@ internal static class InterpolateCommand
             from, to, perLayer, perParameter, alpha,
         };
         setup.AddTo(command);
-        command.SetAction(pr => MlgiApp.Guard(console, () =>
+        command.SetAction(pr =>
         {
             if (pr.GetValue(perLayer) && pr.GetValue(perParameter) is not null)
             {
                 throw new CliException("Give either --per-layer or --per-parameter N, not both.");
             }
 
-            if (pr.GetValue(perParameter) is int n && n <= 0)
-            {
-                throw new CliException($"--per-parameter must be a positive number of parameters per layer; got {n}.");
-            }
 
             IReadOnlyList<double> alphas;
             try
@@ -58,8 +55,8 @@ internal static class InterpolateCommand
                 console, "interpolating", LinearPathAnalyzer.Plan(evaluator, options), p => LinearPathAnalyzer.Run(evaluator, theta0, theta1, options, p));
             Print(console, result, options);
             Save(console, pr, setup, path0, path1, options, result);
-            return MlgiApp.Ok;
-        }));
+            return ExitCodes.Ok;
+        });
         return command;
     }
 

@@ -1,93 +1,119 @@
 using System.CommandLine;
-using Spectre.Console;
+using System.Diagnostics;
+using System.Reflection;
+using MLGradientInsight.Trainers.Checkpoints;
+using MLGradientInsight.Trainers.Data;
+using MLGradientInsight.Transforms.Store;
+using MLGradientInsight.Transforms.Traces;
 
 namespace MLGradientInsight.Cli;
 
-/// <summary>The <c>mlgi</c> command tree.</summary>
+/// <summary>The <c>mlgi</c> command tree, parse-error handling and the mapping of failures to exit codes.</summary>
 internal static class MlgiApp
 {
-    /// <summary>Exit code for success.</summary>
-    public const int Ok = 0;
-
-    /// <summary>Exit code for a bad option or argument.</summary>
-    public const int UsageError = 1;
-
-    /// <summary>Exit code for missing or malformed input data or files.</summary>
-    public const int DataError = 2;
-
-    /// <summary>Exit code for a training run stopped by NaN/Inf.</summary>
-    public const int NonFinite = 3;
-
-    /// <summary>Exit code for a run cancelled with Ctrl+C (130, as shells report SIGINT).</summary>
-    public const int Cancelled = 130;
-
     /// <summary>Parses and runs a command line.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="console">Where output goes.</param>
-    /// <returns>The exit code.</returns>
-    public static int Run(string[] args, IAnsiConsole console)
+    /// <returns>The exit code (<see cref="ExitCodes"/>).</returns>
+    public static int Run(string[] args, CliConsole console)
     {
-        var root = new RootCommand("mlgi — watch neural-network training through its gradients.")
+        ParseResult parsed = BuildRoot(console).Parse(args);
+        if (parsed.Errors.Count > 0 && !IsHelpRequest(parsed))
         {
-            TrainCommand.Create(console),
-            TrajectoryCommand.Create(console),
-            InterpolateCommand.Create(console),
-            RobustnessCommand.Create(console),
-            ImportanceCommand.Create(console),
-            GradNetCommand.Create(console),
-        };
-        foreach (Command c in StoreCommands.Create(console))
-        {
-            root.Subcommands.Add(c);
+            foreach (System.CommandLine.Parsing.ParseError error in parsed.Errors)
+            {
+                console.WriteError(error.Message);
+            }
+
+            string command = parsed.CommandResult.Command is RootCommand ? "mlgi" : $"mlgi {parsed.CommandResult.Command.Name}";
+            console.Error.WriteLine($"Run '{command} --help' for the options and their valid values.");
+            return ExitCodes.UsageError;
         }
 
-        var config = new InvocationConfiguration { Output = new ConsoleWriter(console), Error = new ConsoleWriter(console) };
-        return root.Parse(args).Invoke(config);
-    }
-
-    /// <summary>Runs <paramref name="action"/>, turning expected failures into messages and exit codes.</summary>
-    /// <param name="console">The console.</param>
-    /// <param name="action">The command body.</param>
-    /// <returns>The exit code.</returns>
-    public static int Guard(IAnsiConsole console, Func<int> action)
-    {
+        var config = new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null, // train handles SIGINT/SIGTERM itself (StopSignal)
+        };
         try
         {
-            return action();
+            return parsed.Invoke(config);
         }
-        catch (CliException e)
+        catch (Exception e)
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return e.ExitCode;
-        }
-        catch (Exception e) when (e is FormatException or IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
-        {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return DataError;
+            return Report(e, args, console);
         }
     }
 
-    private sealed class ConsoleWriter(IAnsiConsole console) : TextWriter
+    /// <summary>The command tree: one line per command, each command in its own file.</summary>
+    /// <param name="console">Where the commands write.</param>
+    /// <returns>The root command.</returns>
+    internal static RootCommand BuildRoot(CliConsole console) => new("mlgi — watch neural-network training through its gradients.")
     {
-        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+        TrainCommand.Create(console),
+        EvaluateCommand.Create(console),
+        RunsCommand.Create(console),
+        ExportCommand.Create(console),
+        ImportCommand.Create(console),
+        TrajectoryCommand.Create(console),
+        InterpolateCommand.Create(console),
+        RobustnessCommand.Create(console),
+        ImportanceCommand.Create(console),
+        GradNetCommand.Create(console),
+    };
 
-        public override void Write(char value) => console.Write(value.ToString());
-
-        public override void Write(string? value)
+    /// <summary>Turns an exception into a message on stderr and an exit code.</summary>
+    /// <param name="exception">The exception.</param>
+    /// <param name="args">The command line (for the bug log).</param>
+    /// <param name="console">The console.</param>
+    /// <returns>The exit code.</returns>
+    internal static int Report(Exception exception, string[] args, CliConsole console)
+    {
+        switch (exception)
         {
-            if (value is not null)
+            case CliException e:
+                console.WriteError(e.Message);
+                return e.ExitCode;
+            case DataFormatException or TraceFormatException or CheckpointException or RunStoreException
+                or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException:
+                // The library's messages name the file, the position and the fix.
+                console.WriteError(exception.Message);
+                return ExitCodes.DataError;
+            case IOException e:
+                console.WriteError($"{e.Message} Check the path, free space and permissions, then run the command again.");
+                return ExitCodes.DataError;
+            default:
+                string log = WriteBugLog(exception, args);
+                console.WriteError(
+                    $"mlgi failed unexpectedly ({exception.GetType().Name}). This is a bug in mlgi, not a problem with your input. "
+                    + $"The details and stack trace are in {log}; please report it with the command line you ran.");
+                return ExitCodes.InternalError;
+        }
+    }
+
+    private static bool IsHelpRequest(ParseResult parsed) => parsed.Action is System.CommandLine.Help.HelpAction;
+
+    private static string WriteBugLog(Exception exception, string[] args)
+    {
+        string version = typeof(MlgiApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        string text = $"mlgi {version} on .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}\n"
+            + $"time: {DateTime.UtcNow:O}\ncommand: mlgi {string.Join(' ', args)}\ncurrent directory: {Environment.CurrentDirectory}\n\n{exception}\n";
+        foreach (string folder in new[] { Path.GetTempPath(), Environment.CurrentDirectory })
+        {
+            string path = Path.Combine(folder, $"mlgi-crash-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log");
+            try
             {
-                console.Write(new Text(value));
+                File.WriteAllText(path, text);
+                return path;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Debug.WriteLine(e.Message);
             }
         }
-    }
-}
 
-/// <summary>A user-facing failure with its exit code.</summary>
-/// <param name="message">What went wrong and how to fix it.</param>
-/// <param name="exitCode">The process exit code.</param>
-internal sealed class CliException(string message, int exitCode = MlgiApp.UsageError) : Exception(message)
-{
-    /// <summary>Gets the exit code.</summary>
-    public int ExitCode { get; } = exitCode;
+        return "(no log file could be written; here is the trace)\n" + exception;
+    }
 }

@@ -8,28 +8,36 @@ namespace MLGradientInsight.Cli;
 /// <summary>Parses <c>--model</c> and checks it fits the dataset.</summary>
 internal static class ModelSpec
 {
-    public const string Choices = "lenet5, kraidiky, mlp:IN,HIDDEN...,OUT (e.g. mlp:784,256,128,10)";
+    public const string Choices = "lenet5, kraidiky, mlp:IN,HIDDEN...,OUT[:ACTIVATION] (e.g. mlp:784,256,128,10)";
+
+    /// <summary>The hidden activations of mlp models (<c>--activation</c>).</summary>
+    public static readonly string[] Activations = ["relu", "tanh", "sigmoid", "leaky-relu"];
 
     /// <summary>Returns the model spec, filling in the dataset's default when none was given.</summary>
-    public static string Resolve(TrainSettings settings)
+    public static string Resolve(TrainSettings settings) => Resolve(settings.Model, settings.Dataset);
+
+    /// <summary>Returns the model spec for <c>--model</c> and <c>--dataset</c> as given.</summary>
+    public static string Resolve(string model, string dataset)
     {
-        if (!string.IsNullOrWhiteSpace(settings.Model))
+        if (!string.IsNullOrWhiteSpace(model))
         {
-            return settings.Model.Trim().ToLowerInvariant();
+            return model.Trim().ToLowerInvariant();
         }
 
-        return settings.Dataset.Trim().ToLowerInvariant() switch
-        {
-            "fashion-mnist" or "fashion_mnist" or "fashionmnist" => "lenet5",
-            "curve" => "kraidiky",
-            _ => "mlp",
-        };
+        string d = dataset.Trim().ToLowerInvariant();
+        return DatasetSpec.IsFashionMnist(d) ? "lenet5" : d == "curve" ? "kraidiky" : "mlp";
     }
 
+    /// <summary>The model as a checkpoint records it: the spec with the activation of mlp models (<c>mlp:784,64,10:tanh</c>).</summary>
     public static string Describe(TrainSettings settings, Dataset train)
     {
         string spec = Resolve(settings);
-        return spec == "mlp" ? $"mlp:{string.Join(",", DefaultMlp(train))}" : spec;
+        if (spec == "mlp")
+        {
+            spec = $"mlp:{string.Join(",", DefaultMlp(train))}";
+        }
+
+        return spec.StartsWith("mlp:", StringComparison.Ordinal) ? $"{spec}:{settings.Activation}" : spec;
     }
 
     public static Sequential Create(TrainSettings settings, Dataset train)
@@ -59,7 +67,16 @@ internal static class ModelSpec
 
         if (spec.StartsWith("mlp:", StringComparison.Ordinal))
         {
-            string[] parts = spec[4..].Split(',', StringSplitOptions.TrimEntries);
+            string sizesText = spec[4..];
+            string activation = settings.Activation;
+            int colon = sizesText.IndexOf(':', StringComparison.Ordinal);
+            if (colon >= 0)
+            {
+                activation = sizesText[(colon + 1)..];
+                sizesText = sizesText[..colon];
+            }
+
+            string[] parts = sizesText.Split(',', StringSplitOptions.TrimEntries);
             var sizes = new int[parts.Length];
             for (int i = 0; i < parts.Length; i++)
             {
@@ -84,7 +101,7 @@ internal static class ModelSpec
                 throw new CliException($"--model {settings.Model} has {sizes[^1]} outputs but dataset '{train.Name}' needs {outputs}. End the sizes with {outputs}.");
             }
 
-            return ModelZoo.Mlp(sizes, ParseActivation(settings.Activation), settings.Seed, train.SampleShape.Length > 1);
+            return ModelZoo.Mlp(sizes, ParseActivation(activation), settings.Seed, train.SampleShape.Length > 1);
         }
 
         throw new CliException($"Unknown --model '{settings.Model}'. Valid choices: {Choices}.");
@@ -98,6 +115,6 @@ internal static class ModelSpec
         "tanh" => Activation.Tanh,
         "sigmoid" => Activation.Sigmoid,
         "leaky-relu" => Activation.LeakyReLU,
-        _ => throw new CliException($"Unknown --activation '{name}'. Valid choices: relu, tanh, sigmoid, leaky-relu."),
+        _ => throw new CliException($"Unknown activation '{name}'. Valid choices: {string.Join(", ", Activations)}."),
     };
 }

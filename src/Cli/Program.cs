@@ -1,5 +1,4 @@
 using System.Globalization;
-using Spectre.Console;
 
 namespace MLGradientInsight.Cli;
 
@@ -9,14 +8,6 @@ internal static class Program
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-        IAnsiConsole console = Console.IsOutputRedirected
-            ? AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No })
-            : AnsiConsole.Console;
-        if (Console.IsOutputRedirected)
-        {
-            console.Profile.Width = 160;
-        }
-
-        return MlgiApp.Run(args, console);
+        return MlgiApp.Run(args, CliConsole.FromProcess());
     }
 }

@@ -10,22 +10,23 @@ namespace MLGradientInsight.Cli;
 /// <summary><c>mlgi robustness CKPT0 CKPT1</c>: re-initialisation and re-randomisation robustness per layer (Zhang, Bengio &amp; Singer 2019).</summary>
 internal static class RobustnessCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(CliConsole cli)
     {
+        IAnsiConsole console = cli.Ansi();
         var from = new Argument<string>("ckpt0") { Description = "θ0: the initial checkpoint (re-initialisation resets a layer to it)." };
         var to = new Argument<string>("ckpt1") { Description = "θ1: the trained checkpoint." };
-        var threshold = new Option<double>("--threshold") { Description = "A reset that raises the error (1 − accuracy) by at least this much (regression: the loss by this fraction) makes the layer critical.", DefaultValueFactory = _ => RobustnessOptions.DefaultThreshold };
-        var draws = new Option<int>("--draws") { Description = "Fresh draws per layer for re-randomisation (averaged).", DefaultValueFactory = _ => 1 };
+        var threshold = NumberOption.Create<double>("--threshold", "A reset that raises the error (1 − accuracy) by at least this much (regression: the loss by this fraction) makes the layer critical", NumberRange.Positive, RobustnessOptions.DefaultThreshold);
+        var draws = NumberOption.Create<int>("--draws", "Fresh draws per layer for re-randomisation (averaged)", NumberRange.AtLeast(1), 1);
         var setup = new AnalysisSetup();
         var command = new Command("robustness", "Reset one layer at a time (to θ0, and to a fresh random draw) and say which layers are robust and which critical.")
         {
             from, to, threshold, draws,
         };
         setup.AddTo(command);
-        command.SetAction(pr => MlgiApp.Guard(console, () =>
+        command.SetAction(pr =>
         {
             string path0 = pr.GetValue(from)!, path1 = pr.GetValue(to)!;
-            var options = new RobustnessOptions { Threshold = pr.GetValue(threshold), Draws = pr.GetValue(draws), Seed = setup.Seed(pr) };
+            var options = new RobustnessOptions { Threshold = pr.GetValue(threshold)!.Value, Draws = pr.GetValue(draws)!.Value, Seed = setup.Seed(pr) };
             try
             {
                 options.Validate();
@@ -62,8 +63,8 @@ internal static class RobustnessCommand
                 console.WriteLine($"saved analysis {id} in {pr.GetValue(setup.Store)} (table layer_robustness)");
             }
 
-            return MlgiApp.Ok;
-        }));
+            return ExitCodes.Ok;
+        });
         return command;
     }
 

@@ -21,12 +21,20 @@ internal static class ScheduleSpec
                 "cosine" when p.Length <= 2 => new CosineAnnealingLr(epochs, p.Length == 2 ? Float(p[1]) : 0f),
                 "plateau" when p.Length == 1 => new ReduceLrOnPlateau(),
                 "plateau" when p.Length == 3 => new ReduceLrOnPlateau(patience: Int(p[1]), factor: Float(p[2])),
-                _ => throw new CliException($"Unknown --schedule '{spec}'. Valid forms: {Choices}."),
+                _ => throw CliException.Usage($"Unknown --schedule '{spec}'. Valid forms: {Choices}."),
             };
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        catch (FormatException)
         {
-            throw new CliException($"--schedule '{spec}': {e.Message} Valid forms: {Choices}.");
+            throw CliException.Usage($"--schedule '{spec}': every number must be written with a dot as the decimal point (e.g. step:10:0.5). Valid forms: {Choices}.");
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw CliException.Usage($"--schedule '{spec}': {e.ParamName ?? "a value"} {e.ActualValue} is out of range. Valid forms: {Choices}, with positive EPOCHS and PATIENCE and GAMMA, FACTOR in (0, 1].");
+        }
+        catch (ArgumentException)
+        {
+            throw CliException.Usage($"--schedule '{spec}' has a value out of range. Valid forms: {Choices}, with positive EPOCHS and PATIENCE and GAMMA, FACTOR in (0, 1].");
         }
     }
 

@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using MLGradientInsight.Trainers.Data;
 using MLGradientInsight.Trainers.Training;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
-using Spectre.Console;
 
 namespace MLGradientInsight.Cli;
 
@@ -26,7 +24,12 @@ internal sealed class TrackingSession : IDisposable
         _tracker = tracker;
     }
 
+    /// <summary>JSON of <c>runs.config_json</c>: camelCase keys (<c>$.learningRate</c>), as docs/store-schema.md documents.</summary>
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
     public string RunId => _writer.RunId;
+
+    public string StorePath => _writer.StorePath;
 
     public static GradientActivityOptions Options(TrainSettings s, string runId)
     {
@@ -39,6 +42,7 @@ internal sealed class TrackingSession : IDisposable
             RelativeThreshold = s.ActivityRelativeThreshold,
             RootExponent = s.ActivityRoot,
             Grouping = s.ActivityGrouping switch { "unit" => ActivityGrouping.Unit, "tensor" => ActivityGrouping.Tensor, _ => ActivityGrouping.Element },
+            Detail = s.ActivityDetail == "unit" ? ActivityDetail.Unit : ActivityDetail.Layer,
             PerTensor = s.ActivityPerTensor,
             Layers = s.ActivityLayers,
         };
@@ -63,7 +67,7 @@ internal sealed class TrackingSession : IDisposable
         return options;
     }
 
-    public static TrackingSession Start(TrainSettings settings, Trainer trainer, Dataset train, IAnsiConsole console)
+    public static TrackingSession Start(TrainSettings settings, Trainer trainer, Dataset train, CliConsole console)
     {
         Options(settings, "check");
         if (settings.ActivityLayers is { } layers)
@@ -77,35 +81,34 @@ internal sealed class TrackingSession : IDisposable
         }
 
         RunStore store = RunStore.Open(settings.Store);
-        string config = JsonSerializer.Serialize(settings);
+        string config = JsonSerializer.Serialize(settings, s_json);
         RunWriter writer = store.StartRun(settings.RunName ?? $"{ModelSpec.Describe(settings, train)} on {settings.Dataset}", config, trainer.Model.Summary(train.SampleShape));
         GradientActivityTracker tracker = trainer.Model.CreateActivityTracker(Options(settings, writer.RunId));
         var session = new TrackingSession(writer, tracker);
-        console.MarkupLine($"run [bold]{Markup.Escape(writer.RunId)}[/] recording to {Markup.Escape(Path.GetFullPath(settings.Store))}");
+        console.Line($"run {writer.RunId} recording to {store.FilePath}");
         session._subscriptions.Add(tracker.Attach(trainer, writer));
         session._subscriptions.Add(trainer.OnStepCompleted((in TrainingStepContext c) => writer.WriteStep(in c)));
         session._subscriptions.Add(trainer.OnEpochCompleted(writer.WriteEpoch));
         return session;
     }
 
-    /// <summary>One line with the network and per-layer activity of the last step, or empty during warm-up.</summary>
-    public string Describe()
+    /// <summary>The live display's activity segments of the last step: the network first, then each layer.</summary>
+    public IReadOnlyList<string> Describe()
     {
         ActivityStepView view = _tracker.LastStep;
         if (!view.HasActivity)
         {
-            return "activity: warming up";
+            return ["activity: warming up"];
         }
 
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"activity net {view.Network.Activity:G3}");
+        var parts = new List<string>(view.LayerCount + 1) { string.Create(CultureInfo.InvariantCulture, $"activity {view.Network.Activity:G3}") };
         for (int i = 0; i < view.LayerCount; i++)
         {
             LayerActivity layer = view.Layer(i);
-            sb.Append(CultureInfo.InvariantCulture, $" {layer.Name} {layer.Activity:G3}");
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{layer.Name} {layer.Activity:G3}"));
         }
 
-        return sb.ToString();
+        return parts;
     }
 
     public void Complete()
@@ -120,8 +123,12 @@ internal sealed class TrackingSession : IDisposable
         _finished = true;
     }
 
-    /// <summary>The run was cancelled (Ctrl+C): disposing leaves it marked <c>interrupted</c>.</summary>
-    public void Cancelled() => _finished = true;
+    /// <summary>The run was stopped on purpose (a signal): marks it <c>interrupted</c> with <paramref name="message"/>.</summary>
+    public void Interrupt(string message)
+    {
+        _writer.Interrupt(message);
+        _finished = true;
+    }
 
     public void Dispose()
     {
@@ -132,7 +139,7 @@ internal sealed class TrackingSession : IDisposable
 
         if (!_finished)
         {
-            _writer.Fail("the training command ended with an error");
+            _writer.Fail("mlgi train stopped with an error before the run finished (see the command's error output).");
         }
 
         _writer.Dispose();

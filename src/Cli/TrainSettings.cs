@@ -53,6 +53,8 @@ internal sealed record TrainSettings
 
     public string ActivityGrouping { get; init; } = "element";
 
+    public string ActivityDetail { get; init; } = "layer";
+
     public bool ActivityPerTensor { get; init; }
 
     public string[]? ActivityLayers { get; init; }

@@ -12,14 +12,15 @@ namespace MLGradientInsight.Cli;
 /// <summary><c>mlgi trajectory RUN</c>: 001's picture of the training path from a run's checkpoints, weighted (UPD 2) and PCA variants, regime labels.</summary>
 internal static class TrajectoryCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(CliConsole cli)
     {
+        IAnsiConsole console = cli.Ansi();
         var run = new Argument<string>("run") { Description = "A checkpoint folder (mlgi train --checkpoint-every N --checkpoint-dir DIR), or a tracked run's id or name whose checkpoints the store lists." };
         var weighted = new Option<bool>("--weighted") { Description = "Also draw the picture with each weight scaled by its RMS gradient over the run (001 UPD 2)." };
         var pca = new Option<bool>("--pca") { Description = "Also project on the first two principal components, beside a random walk with the same step lengths." };
-        var seed = new Option<int>("--seed") { Description = "Seed of the random directions (and of the random walk).", DefaultValueFactory = _ => 1 };
-        var window = new Option<int>("--window") { Description = "Points per regime window.", DefaultValueFactory = _ => TrajectoryAnalyzer.DefaultWindow };
-        var canyon = new Option<double>("--canyon-threshold") { Description = "Efficiency (displacement / path length) at or above which a window is a canyon.", DefaultValueFactory = _ => TrajectoryAnalyzer.DefaultCanyonThreshold };
+        var seed = NumberOption.Create<int>("--seed", "Seed of the random directions (and of the random walk)", NumberRange.NonNegative, 1);
+        var window = NumberOption.Create<int>("--window", "Points per regime window", NumberRange.AtLeast(3), TrajectoryAnalyzer.DefaultWindow);
+        var canyon = NumberOption.Create<double>("--canyon-threshold", "Efficiency (displacement / path length) at or above which a window is a canyon", NumberRange.Between(0, 1), TrajectoryAnalyzer.DefaultCanyonThreshold);
         var csv = new Option<string?>("--csv") { Description = "Write the points to this CSV (and FILE.windows.csv, FILE.variance.csv)." };
         var store = new Option<string>("--store") { Description = "Run store file (SQLite).", DefaultValueFactory = _ => "runs.db" };
         var noStore = new Option<bool>("--no-store") { Description = "Do not save the result in the store." };
@@ -27,14 +28,14 @@ internal static class TrajectoryCommand
         {
             run, weighted, pca, seed, window, canyon, csv, store, noStore,
         };
-        command.SetAction(pr => MlgiApp.Guard(console, () =>
+        command.SetAction(pr =>
         {
-            if (pr.GetValue(window) < 3)
+            if (pr.GetValue(window)!.Value < 3)
             {
-                throw new CliException($"--window must be at least 3 points; got {pr.GetValue(window)}.");
+                throw new CliException($"--window must be at least 3 points; got {pr.GetValue(window)!.Value}.");
             }
 
-            double threshold = pr.GetValue(canyon);
+            double threshold = pr.GetValue(canyon)!.Value;
             if (!(threshold > 0 && threshold <= 1))
             {
                 throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--canyon-threshold is an efficiency in (0, 1]; got {threshold}."));
@@ -45,7 +46,7 @@ internal static class TrajectoryCommand
             {
                 throw new CliException(
                     $"--weighted needs {CheckpointSeries.GradientRmsFileName} in '{series.Directory}', which mlgi train writes when a run with --checkpoint-every finishes. This run did not finish; draw it without --weighted.",
-                    MlgiApp.DataError);
+                    ExitCodes.DataError);
             }
 
             int k = series.Entries.Count;
@@ -56,15 +57,15 @@ internal static class TrajectoryCommand
             console.Progress().AutoClear(false).Start(ctx =>
             {
                 ProgressTask task = ctx.AddTask("projecting", maxValue: k * variants);
-                points.AddRange(TrajectoryAnalyzer.Project(series, pr.GetValue(seed), null, new Synchronous(() => task.Increment(1))));
+                points.AddRange(TrajectoryAnalyzer.Project(series, pr.GetValue(seed)!.Value, null, new Synchronous(() => task.Increment(1))));
                 if (pr.GetValue(weighted))
                 {
-                    points.AddRange(TrajectoryAnalyzer.Project(series, pr.GetValue(seed), ModelState.Load(series.GradientRmsPath!), new Synchronous(() => task.Increment(1))));
+                    points.AddRange(TrajectoryAnalyzer.Project(series, pr.GetValue(seed)!.Value, ModelState.Load(series.GradientRmsPath!), new Synchronous(() => task.Increment(1))));
                 }
 
                 if (pr.GetValue(pca))
                 {
-                    PcaTrajectory p = TrajectoryAnalyzer.Pca(series, pr.GetValue(seed), new Synchronous(() => task.Increment(1)));
+                    PcaTrajectory p = TrajectoryAnalyzer.Pca(series, pr.GetValue(seed)!.Value, new Synchronous(() => task.Increment(1)));
                     points.AddRange(p.Points);
                     points.AddRange(p.RandomWalkPoints);
                     variance.AddRange(ExplainedVariance.Rows(p));
@@ -72,7 +73,7 @@ internal static class TrajectoryCommand
 
                 task.Value = task.MaxValue;
             });
-            List<TrajectoryWindow> windows = [.. points.GroupBy(p => p.Variant).SelectMany(g => TrajectoryAnalyzer.LabelRegimes([.. g], pr.GetValue(window), threshold))];
+            List<TrajectoryWindow> windows = [.. points.GroupBy(p => p.Variant).SelectMany(g => TrajectoryAnalyzer.LabelRegimes([.. g], pr.GetValue(window)!.Value, threshold))];
             Print(console, points, windows, variance);
             if (pr.GetValue(csv) is string file)
             {
@@ -87,13 +88,13 @@ internal static class TrajectoryCommand
             {
                 string id = AnalysisStore.Open(pr.GetValue(store)!).SaveTrajectory(
                     runId, Path.GetFullPath(series.Directory),
-                    AnalysisSetup.Json(("seed", pr.GetValue(seed)), ("weighted", pr.GetValue(weighted)), ("pca", pr.GetValue(pca)), ("window", pr.GetValue(window)), ("canyon_threshold", threshold)),
+                    AnalysisSetup.Json(("seed", pr.GetValue(seed)!.Value), ("weighted", pr.GetValue(weighted)), ("pca", pr.GetValue(pca)), ("window", pr.GetValue(window)!.Value), ("canyon_threshold", threshold)),
                     points, windows, variance);
                 console.WriteLine($"saved analysis {id} in {pr.GetValue(store)} (tables trajectory_points, trajectory_windows, trajectory_variance)");
             }
 
-            return MlgiApp.Ok;
-        }));
+            return ExitCodes.Ok;
+        });
         return command;
     }
 
@@ -106,7 +107,7 @@ internal static class TrajectoryCommand
 
         if (!File.Exists(storePath))
         {
-            throw new CliException($"'{run}' is not a checkpoint folder, and the run store '{storePath}' does not exist to look it up as a run. Pass the folder given to --checkpoint-dir, or --store FILE.", MlgiApp.DataError);
+            throw new CliException($"'{run}' is not a checkpoint folder, and the run store '{storePath}' does not exist to look it up as a run. Pass the folder given to --checkpoint-dir, or --store FILE.", ExitCodes.DataError);
         }
 
         AnalysisStore store = AnalysisStore.Open(storePath);
@@ -117,13 +118,13 @@ internal static class TrajectoryCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliException($"'{run}' is neither a checkpoint folder nor a run in {storePath}: {e.Message}", MlgiApp.DataError);
+            throw new CliException($"'{run}' is neither a checkpoint folder nor a run in {storePath}: {e.Message}", ExitCodes.DataError);
         }
 
         IReadOnlyList<CheckpointEntry> saved = store.ReadCheckpoints(info.Id);
         if (saved.Count == 0)
         {
-            throw new CliException($"Run {info.Id} ({info.Name}) kept no checkpoints. Train with 'mlgi train --track --checkpoint-every N' to keep them.", MlgiApp.DataError);
+            throw new CliException($"Run {info.Id} ({info.Name}) kept no checkpoints. Train with 'mlgi train --track --checkpoint-every N' to keep them.", ExitCodes.DataError);
         }
 
         return (CheckpointSeries.Read(Path.GetDirectoryName(saved[0].Path)!), info.Id);

@@ -88,7 +88,7 @@ public sealed class AnalysisCommandsTest
 
     [TestMethod]
     [DataRow("--alpha", "1:0:5", "-0.5:1.5:41")]
-    [DataRow("--per-parameter", "0", "positive")]
+    [DataRow("--per-parameter", "0", "at least 1")]
     public void Interpolate_rejects_bad_options_with_the_fix(string option, string value, string expected)
     {
         (int code, string output) = CliRunner.Run("interpolate", "a.safetensors", "b.safetensors", option, value, "--no-store");

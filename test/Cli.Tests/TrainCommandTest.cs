@@ -51,35 +51,10 @@ public sealed partial class TrainCommandTest
     [DataRow("--activation", "gelu", "leaky-relu")]
     public void Train_UnknownChoice_ListsTheValidOnes(string option, string value, string listed)
     {
-        (int code, string output) = CliRunner.Run("train", "--dataset", "curve", option, value);
-        Assert.AreNotEqual(0, code);
-        StringAssert.Contains(output, value);
-        StringAssert.Contains(output, listed);
-    }
-
-    [TestMethod]
-    [DataRow("--epochs", "0", "--epochs must be a positive integer")]
-    [DataRow("--batch", "-3", "--batch must be a positive integer")]
-    [DataRow("--lr", "-1", "--lr must be a positive number")]
-    [DataRow("--weight-decay", "-0.1", "--weight-decay must be")]
-    [DataRow("--limit", "0", "--limit must be positive")]
-    public void Train_BadNumber_IsRejectedWithTheRule(string option, string value, string message)
-    {
-        (int code, string output) = CliRunner.Run("train", "--dataset", "curve", option, value);
-        Assert.AreNotEqual(0, code);
-        StringAssert.Contains(output, message);
-    }
-
-    [TestMethod]
-    [DataRow("--activity-smoothing", "1.5", "--activity-smoothing: Smoothing (k2) must be in [0, 1].")]
-    [DataRow("--activity-root", "0.5", "--activity-root: RootExponent must be finite and ≥ 1")]
-    [DataRow("--activity-relative-threshold", "-1", "--activity-relative-threshold: RelativeThreshold must be finite and ≥ 0.")]
-    [DataRow("--activity-warmup", "0", "--activity-warmup: ")]
-    public void Train_BadActivityOption_NamesTheOption(string option, string value, string message)
-    {
-        (int code, string output) = CliRunner.Run("train", "--dataset", "curve", "--track", "--store", CliRunner.TempPath(".db"), option, value);
-        Assert.AreEqual(1, code, output);
-        StringAssert.Contains(output, message);
+        CliResult r = CliRunner.Run("train", "--dataset", "curve", option, value);
+        Assert.AreEqual(1, r.ExitCode, r.Output);
+        StringAssert.Contains(r.Err, $"error: {option} '{value}' is not a valid choice; {option} takes one of: ");
+        StringAssert.Contains(r.Err, listed);
     }
 
     [TestMethod]
@@ -168,7 +143,7 @@ public sealed partial class TrainCommandTest
 
     private static double EpochLoss(string output, int epoch)
     {
-        Match m = Regex.Match(output, $@"epoch {epoch}: train loss ([0-9.]+)");
+        Match m = Regex.Match(output, $@"epoch {epoch}/[0-9]+: train loss ([0-9.]+)");
         Assert.IsTrue(m.Success, output);
         return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
     }

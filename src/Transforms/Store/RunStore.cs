@@ -347,9 +347,26 @@ public sealed class RunStore
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="TraceFormatException">The file is not a valid trace (the message names line, column and fix).</exception>
-    public IReadOnlyList<RunInfo> Import(string path)
+    public IReadOnlyList<RunInfo> Import(string path) => Import(path, null);
+
+    /// <summary>
+    /// Imports a CSV trace as <see cref="Import(string)"/> does, naming the run <paramref name="runName"/> instead of
+    /// the file's <c>run</c> value (for a file that holds one run).
+    /// </summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="runName">The name of the new run, or null to use the file's <c>run</c> values.</param>
+    /// <returns>The new runs, in the order they first appear in the file.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty, or <paramref name="runName"/> is given for a file with several runs.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="TraceFormatException">The file is not a valid trace (the message names line, column and fix).</exception>
+    public IReadOnlyList<RunInfo> Import(string path, string? runName)
     {
         IReadOnlyList<ActivityRecord> records = TraceCsv.Read(path);
+        if (runName is not null && records.Select(r => r.Run).Distinct(StringComparer.Ordinal).Skip(1).Any())
+        {
+            throw new ArgumentException($"The trace '{path}' holds several runs ('run' column), so they cannot all get the name '{runName}'. Import it without a name, or split the file by run.", nameof(runName));
+        }
+
         string fileName = Path.GetFileNameWithoutExtension(path);
         string configJson = JsonSerializer.Serialize(new Dictionary<string, string> { ["imported_from"] = Path.GetFullPath(path) });
 
@@ -364,7 +381,7 @@ public sealed class RunStore
             insertRun.CommandText =
                 "INSERT INTO runs (id, name, started_utc, ended_utc, status, config_json) VALUES ($id, $name, $now, $now, 'completed', $config)";
             SqliteParameter runId = insertRun.Parameters.Add("$id", SqliteType.Text);
-            SqliteParameter runName = insertRun.Parameters.Add("$name", SqliteType.Text);
+            SqliteParameter nameParameter = insertRun.Parameters.Add("$name", SqliteType.Text);
             insertRun.Parameters.AddWithValue("$now", now);
             insertRun.Parameters.AddWithValue("$config", configJson);
 
@@ -383,7 +400,7 @@ public sealed class RunStore
                     runIds.Add(record.Run, id);
                     order.Add(id);
                     runId.Value = id;
-                    runName.Value = record.Run.Length == 0 ? fileName : record.Run;
+                    nameParameter.Value = runName ?? (record.Run.Length == 0 ? fileName : record.Run);
                     insertRun.ExecuteNonQuery();
                 }
 

@@ -188,9 +188,22 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
         Finish(RunStatus.Failed, message, throwOnFault: true);
     }
 
+    /// <summary>
+    /// Commits everything queued and marks the run <c>interrupted</c> with a message (the run was stopped on purpose,
+    /// e.g. by Ctrl+C or SIGTERM, and what was recorded is valid). Later calls do nothing.
+    /// </summary>
+    /// <param name="message">What happened, in words (stored in <c>runs.message</c>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The background writer failed; rows may be missing.</exception>
+    public void Interrupt(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Finish(RunStatus.Interrupted, message, throwOnFault: true);
+    }
+
     /// <summary>Commits everything queued; an unfinished run is marked <c>interrupted</c>.</summary>
     public void Dispose() =>
-        Finish(RunStatus.Interrupted, "The writer was disposed before Complete() or Fail().", throwOnFault: false);
+        Finish(RunStatus.Interrupted, "The program recording this run stopped before marking it completed or failed; the rows recorded until then are kept.", throwOnFault: false);
 
     /// <summary>Commits everything queued without blocking the caller; an unfinished run is marked <c>interrupted</c>.</summary>
     /// <returns>A task that completes when the writer is closed.</returns>
