@@ -1,0 +1,103 @@
+using MLGradientInsight.Trainers.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLGradientInsight.Trainers.Torch.Models;
+
+// Inside the namespace: MLGradientInsight.Trainers has its own Tensor.
+using Tensor = TorchSharp.torch.Tensor;
+
+/// <summary>
+/// The models of <see cref="ModelZoo"/> as TorchSharp modules, with the same PyTorch parameter names
+/// (<c>conv1.weight</c>, <c>fc1.bias</c> …), so that weights move between the engines through safetensors
+/// (<see cref="Checkpoints.TorchCheckpoint"/>). Initialised by libtorch's default initialisation from the given seed
+/// (<c>torch.manual_seed</c>): the same seed gives other weights than <see cref="ModelZoo"/>.
+/// </summary>
+public static class TorchModels
+{
+    /// <summary>LeNet-5 as in 002 Table 1 (see <see cref="ModelZoo.LeNet5"/>): input (N, 1, 32, 32), output (N, classes) logits.</summary>
+    /// <param name="seed">The initialisation seed.</param>
+    /// <param name="classes">The number of outputs.</param>
+    /// <returns>The module.</returns>
+    /// <exception cref="TorchLoadException">libtorch could not be loaded.</exception>
+    public static nn.Module<Tensor, Tensor> LeNet5(int seed, int classes = 10)
+    {
+        TorchRuntime.EnsureLoaded();
+        torch.manual_seed(seed);
+        return nn.Sequential(
+            ("conv1", nn.Conv2d(1, 6, 3)),
+            ("relu1", nn.ReLU()),
+            ("pool1", nn.MaxPool2d(2)),
+            ("conv2", nn.Conv2d(6, 16, 3)),
+            ("relu2", nn.ReLU()),
+            ("pool2", nn.MaxPool2d(2)),
+            ("flatten", nn.Flatten()),
+            ("fc1", nn.Linear(16 * 6 * 6, 120)),
+            ("relu3", nn.ReLU()),
+            ("fc2", nn.Linear(120, 84)),
+            ("relu4", nn.ReLU()),
+            ("fc3", nn.Linear(84, classes)));
+    }
+
+    /// <summary>The network of 001 (see <see cref="ModelZoo.Kraidiky"/>): fc1 … fc4 without biases, tanh after each.</summary>
+    /// <param name="seed">The initialisation seed.</param>
+    /// <returns>The module: input (N, 3), output (N, 1).</returns>
+    /// <exception cref="TorchLoadException">libtorch could not be loaded.</exception>
+    public static nn.Module<Tensor, Tensor> Kraidiky(int seed)
+    {
+        TorchRuntime.EnsureLoaded();
+        torch.manual_seed(seed);
+        return nn.Sequential(
+            ("fc1", nn.Linear(3, 15, hasBias: false)),
+            ("tanh1", nn.Tanh()),
+            ("fc2", nn.Linear(15, 15, hasBias: false)),
+            ("tanh2", nn.Tanh()),
+            ("fc3", nn.Linear(15, 15, hasBias: false)),
+            ("tanh3", nn.Tanh()),
+            ("fc4", nn.Linear(15, 1, hasBias: false)),
+            ("tanh4", nn.Tanh()));
+    }
+
+    /// <summary>A multilayer perceptron <c>fc1 … fc(n−1)</c> with <paramref name="activation"/> between the layers (see <see cref="ModelZoo.Mlp(IReadOnlyList{int}, Activation, int, bool)"/>).</summary>
+    /// <param name="sizes">Layer widths including input and output, e.g. 784, 256, 128, 10.</param>
+    /// <param name="activation">The hidden activation (leaky ReLU with slope 0.01, as in the managed engine).</param>
+    /// <param name="seed">The initialisation seed.</param>
+    /// <param name="flattenInput">Whether to flatten (N, …) input first.</param>
+    /// <returns>The module.</returns>
+    /// <exception cref="ArgumentException">Fewer than two sizes, or a size ≤ 0.</exception>
+    /// <exception cref="TorchLoadException">libtorch could not be loaded.</exception>
+    public static nn.Module<Tensor, Tensor> Mlp(IReadOnlyList<int> sizes, Activation activation, int seed, bool flattenInput = false)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
+        if (sizes.Count < 2 || sizes.Any(s => s <= 0))
+        {
+            throw new ArgumentException($"An MLP needs at least two positive sizes (input and output), e.g. 784,256,10; got [{string.Join(",", sizes)}].", nameof(sizes));
+        }
+
+        TorchRuntime.EnsureLoaded();
+        torch.manual_seed(seed);
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        if (flattenInput)
+        {
+            layers.Add(("flatten", (nn.Module<Tensor, Tensor>)nn.Flatten()));
+        }
+
+        for (int i = 0; i < sizes.Count - 1; i++)
+        {
+            layers.Add(($"fc{i + 1}", (nn.Module<Tensor, Tensor>)nn.Linear(sizes[i], sizes[i + 1])));
+            if (i < sizes.Count - 2)
+            {
+                layers.Add(($"act{i + 1}", activation switch
+                {
+                    Activation.ReLU => (nn.Module<Tensor, Tensor>)nn.ReLU(),
+                    Activation.Tanh => nn.Tanh(),
+                    Activation.Sigmoid => nn.Sigmoid(),
+                    Activation.LeakyReLU => nn.LeakyReLU(0.01),
+                    _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
+                }));
+            }
+        }
+
+        return nn.Sequential(layers);
+    }
+}

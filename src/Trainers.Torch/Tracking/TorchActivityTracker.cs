@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using MLGradientInsight.Transforms.Activity;
+using MLGradientInsight.Transforms.Store;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLGradientInsight.Trainers.Torch.Tracking;
+
+// Inside the namespace: MLGradientInsight.Trainers has its own Tensor and Parameter.
+using Parameter = TorchSharp.Modules.Parameter;
+using Tensor = TorchSharp.torch.Tensor;
+
+/// <summary>
+/// Tracks the gradient activity (000 §3) of any TorchSharp <see cref="nn.Module"/> trained in the user's own loop:
+/// call <see cref="Observe(double, double)"/> once per step, after <c>loss.backward()</c> and before <c>optimizer.step()</c>.
+/// </summary>
+/// <remarks>
+/// <para>At attach the module's <c>named_parameters()</c> are read once (PyTorch names such as <c>conv1.weight</c>); the
+/// layer of a parameter is its name without the last part (<c>conv1</c>) and its units (neurons, conv filters) are
+/// dimension 0 of its shape, so <see cref="ActivityGrouping.Unit"/> works for any Linear/Conv module. After
+/// <c>module.to(device)</c>, which replaces the Parameter objects, call <see cref="Refresh"/>.</para>
+/// <para>CPU gradients are read in place (the tensor's memory as a span of float); apart from the wrapper TorchSharp
+/// creates on every <c>parameter.grad</c> access, a step allocates nothing (records handed to a sink are allocated by the
+/// tracker). Gradients on another device (CUDA) are copied to the host, one copy per tensor per step; that path is
+/// untested here because no CUDA build of TorchSharp is served to this project.</para>
+/// <para>With <see cref="GradientActivityOptions.TrackWeightStatistics"/> the records of a step are written at the next
+/// <see cref="Observe(double, double)"/> (or <see cref="Flush"/>, <see cref="Dispose"/>), when the optimizer has applied
+/// the update, so that weight and update norms describe that update as in the managed engine. Not thread-safe.</para>
+/// </remarks>
+public sealed class TorchActivityTracker : IDisposable
+{
+    private readonly nn.Module _module;
+    private readonly optim.Optimizer? _optimizer;
+    private readonly IActivitySink? _sink;
+    private readonly RunWriter? _steps;
+    private readonly GradientActivityTracker _tracker;
+    private readonly string[] _names;
+    private readonly bool[] _tracked;
+    private readonly int[][] _tensorsOfLayer;
+    private readonly float[][]? _before;
+    private readonly Stopwatch _clock = new();
+    private Parameter[] _parameters;
+    private bool _pending;
+    private bool _disposed;
+    private long _step;
+
+    private TorchActivityTracker(nn.Module module, optim.Optimizer? optimizer, IActivitySink? sink, GradientActivityOptions options)
+    {
+        TorchRuntime.EnsureLoaded();
+        _module = module;
+        _optimizer = optimizer;
+        _sink = sink;
+        _steps = sink as RunWriter;
+        (_names, _parameters, TrackedTensor[] layout) = ReadParameters(module);
+        _tracker = new GradientActivityTracker(layout, options);
+        _tracked = new bool[_names.Length];
+        for (int i = 0; i < _names.Length; i++)
+        {
+            _tracked[i] = options.Layers is null || options.Layers.Contains(layout[i].Layer);
+        }
+
+        _tensorsOfLayer = new int[_tracker.LayerCount][];
+        for (int li = 0; li < _tracker.LayerCount; li++)
+        {
+            string name = _tracker.LayerName(li);
+            _tensorsOfLayer[li] = [.. Enumerable.Range(0, layout.Length).Where(i => _tracked[i] && (options.PerTensor ? layout[i].Name : layout[i].Layer) == name)];
+        }
+
+        if (options.TrackWeightStatistics && sink is not null)
+        {
+            _before = [.. layout.Select((t, i) => _tracked[i] ? new float[t.Length] : [])];
+        }
+    }
+
+    /// <summary>Gets the tracker that holds the activity state; read <see cref="GradientActivityTracker.LastStep"/> for the last step.</summary>
+    public GradientActivityTracker Tracker => _tracker;
+
+    /// <summary>Gets the number of observed steps.</summary>
+    public long Step => _step;
+
+    /// <summary>Gets or sets the 1-based epoch written into the records (0 = unknown).</summary>
+    public int Epoch { get; set; }
+
+    /// <summary>Gets the parameter names read at attach (or the last <see cref="Refresh"/>), in tensor-index order.</summary>
+    public IReadOnlyList<string> ParameterNames => _names;
+
+    /// <summary>Attaches a tracker to a TorchSharp module.</summary>
+    /// <param name="module">The model; its float32 parameters that require gradients are tracked.</param>
+    /// <param name="sink">Receives the activity rows (an <see cref="InMemoryActivitySink"/>, a <see cref="RunWriter"/> — which also
+    /// gets one step row per step — …), or null to only keep <see cref="GradientActivityTracker.LastStep"/>.</param>
+    /// <param name="optimizer">The optimizer, whose first parameter group's learning rate is recorded when
+    /// <see cref="Observe(double, double)"/> gets none; may be null.</param>
+    /// <param name="options">The tracker settings, or null for defaults.</param>
+    /// <returns>The tracker; dispose it to detach (writes the last pending records).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="module"/> is null.</exception>
+    /// <exception cref="ArgumentException">The module has no trainable float32 parameters, or one has another dtype.</exception>
+    /// <exception cref="TorchLoadException">libtorch could not be loaded.</exception>
+    public static TorchActivityTracker Attach(nn.Module module, IActivitySink? sink = null, optim.Optimizer? optimizer = null, GradientActivityOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        return new TorchActivityTracker(module, optimizer, sink, options ?? new GradientActivityOptions());
+    }
+
+    /// <summary>
+    /// Tracks this step's gradients. Call after <c>loss.backward()</c> and before <c>optimizer.step()</c> (which may zero or
+    /// change them).
+    /// </summary>
+    /// <param name="loss">The batch loss (e.g. <c>loss.item&lt;float&gt;()</c>).</param>
+    /// <param name="learningRate">The learning rate; NaN reads it from the optimizer's first parameter group.</param>
+    /// <returns>True when the step produced activity (warm-up is over).</returns>
+    /// <exception cref="InvalidOperationException">A tracked parameter has no gradient (call after backward), or the tracker is disposed.</exception>
+    public bool Observe(double loss, double learningRate = double.NaN)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        WritePending();
+        if (double.IsNaN(learningRate) && _optimizer is not null)
+        {
+            learningRate = FirstLearningRate(_optimizer);
+        }
+
+        double stepMilliseconds = _clock.IsRunning ? _clock.Elapsed.TotalMilliseconds : double.NaN;
+        _clock.Restart();
+        _step++;
+        _tracker.BeginStep(_step, Epoch, loss, learningRate);
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (!_tracked[i])
+            {
+                continue;
+            }
+
+            using Tensor? grad = _parameters[i].grad;
+            if (grad is null)
+            {
+                throw new InvalidOperationException(
+                    $"Step {_step}: parameter '{_names[i]}' has no gradient. Call Observe after loss.backward() and before optimizer.zero_grad(); "
+                    + "to skip parameters that never get one, list the others in GradientActivityOptions.Layers.");
+            }
+
+            _tracker.AddGradient(i, CpuValues(grad, out Tensor? copy));
+            copy?.Dispose();
+        }
+
+        bool active = _tracker.EndStep();
+        _steps?.WriteStep(_step, Epoch, loss, learningRate, stepMilliseconds);
+        if (!active || _sink is null)
+        {
+            return active;
+        }
+
+        if (_before is null)
+        {
+            _tracker.WriteRecords(_sink);
+            return active;
+        }
+
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (_tracked[i])
+            {
+                Weights(i, _before[i]);
+            }
+        }
+
+        _pending = true;
+        return active;
+    }
+
+    /// <summary>Reads the parameters again; call after <c>module.to(device)</c> or anything else that replaces them.</summary>
+    /// <exception cref="InvalidOperationException">The parameters now have other names or shapes than at attach.</exception>
+    public void Refresh()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        (string[] names, Parameter[] parameters, TrackedTensor[] layout) = ReadParameters(_module);
+        if (!names.SequenceEqual(_names) || !layout.Select(t => t.Length).SequenceEqual(_tracker.Tensors.Select(t => t.Length)))
+        {
+            throw new InvalidOperationException(
+                $"The module's parameters changed from [{string.Join(", ", _names)}] to [{string.Join(", ", names)}] (or their shapes did); attach a new tracker.");
+        }
+
+        _parameters = parameters;
+    }
+
+    /// <summary>Writes the records of the last step if they wait for the update (see remarks); call after <c>optimizer.step()</c>.</summary>
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        WritePending();
+    }
+
+    /// <summary>Writes pending records and detaches.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        WritePending();
+        _disposed = true;
+    }
+
+    private static double FirstLearningRate(optim.Optimizer optimizer)
+    {
+        foreach (optim.ILearningRateController group in optimizer.ParamGroups)
+        {
+            return group.LearningRate;
+        }
+
+        return double.NaN;
+    }
+
+    private static (string[] Names, Parameter[] Parameters, TrackedTensor[] Layout) ReadParameters(nn.Module module)
+    {
+        var names = new List<string>();
+        var parameters = new List<Parameter>();
+        var layout = new List<TrackedTensor>();
+        foreach ((string name, Parameter p) in module.named_parameters())
+        {
+            if (!p.requires_grad)
+            {
+                continue;
+            }
+
+            if (p.dtype != ScalarType.Float32)
+            {
+                throw new ArgumentException($"Parameter '{name}' is {p.dtype}; the tracker reads float32 gradients. Train in float32 or leave it out with requires_grad = false.", nameof(module));
+            }
+
+            int dot = name.LastIndexOf('.');
+            names.Add(name);
+            parameters.Add(p);
+            layout.Add(new TrackedTensor(dot > 0 ? name[..dot] : name, name, [.. p.shape.Select(d => checked((int)d))]));
+        }
+
+        if (names.Count == 0)
+        {
+            throw new ArgumentException($"{module.GetName()} has no trainable parameters to track.", nameof(module));
+        }
+
+        return ([.. names], [.. parameters], [.. layout]);
+    }
+
+    private void WritePending()
+    {
+        if (!_pending)
+        {
+            return;
+        }
+
+        _pending = false;
+        double networkWeights = 0, networkUpdate = 0;
+        for (int li = 0; li < _tensorsOfLayer.Length; li++)
+        {
+            double weights = 0, update = 0;
+            foreach (int i in _tensorsOfLayer[li])
+            {
+                using Tensor detached = _parameters[i].detach();
+                ReadOnlySpan<float> w = CpuValues(detached, out Tensor? copy);
+                weights += TensorPrimitives.SumOfSquares(w);
+                float d = TensorPrimitives.Distance(w, _before![i]);
+                update += (double)d * d;
+                copy?.Dispose();
+            }
+
+            networkWeights += weights;
+            networkUpdate += update;
+            _tracker.SetLayerStatistics(li, Math.Sqrt(weights), Math.Sqrt(update), _tracker.LastStep.Layer(li).LearningRate);
+        }
+
+        _tracker.SetNetworkStatistics(Math.Sqrt(networkWeights), Math.Sqrt(networkUpdate));
+        _tracker.WriteRecords(_sink!);
+    }
+
+    private void Weights(int i, Span<float> destination)
+    {
+        using Tensor detached = _parameters[i].detach();
+        CpuValues(detached, out Tensor? copy).CopyTo(destination);
+        copy?.Dispose();
+    }
+
+    /// <summary>The values of a tensor on the host: in place for a contiguous CPU tensor, else through a copy the caller disposes.</summary>
+    private static ReadOnlySpan<float> CpuValues(Tensor t, out Tensor? copy)
+    {
+        if (t.device_type == DeviceType.CPU && t.is_contiguous())
+        {
+            copy = null;
+            return MemoryMarshal.Cast<byte, float>(t.bytes);
+        }
+
+        using Tensor host = t.cpu();
+        copy = host.contiguous();
+        return MemoryMarshal.Cast<byte, float>(copy.bytes);
+    }
+}
