@@ -42,6 +42,7 @@ public sealed class TorchActivityTracker : IDisposable
     private readonly int[][] _tensorsOfLayer;
     private readonly float[][]? _before;
     private readonly Stopwatch _clock = new();
+    private readonly Tensor?[] _gradients;
     private Parameter[] _parameters;
     private bool _pending;
     private bool _disposed;
@@ -57,6 +58,7 @@ public sealed class TorchActivityTracker : IDisposable
         (_names, _parameters, TrackedTensor[] layout) = ReadParameters(module);
         _tracker = new GradientActivityTracker(layout, options);
         _tracked = new bool[_names.Length];
+        _gradients = new Tensor?[_names.Length];
         for (int i = 0; i < _names.Length; i++)
         {
             _tracked[i] = options.Layers is null || options.Layers.Contains(layout[i].Layer);
@@ -93,7 +95,7 @@ public sealed class TorchActivityTracker : IDisposable
     /// gets one step row per step — …), or null to only keep <see cref="GradientActivityTracker.LastStep"/>.</param>
     /// <param name="optimizer">The optimizer, whose first parameter group's learning rate is recorded when
     /// <see cref="Observe(double, double)"/> gets none; may be null.</param>
-    /// <param name="options">The tracker settings, or null for defaults.</param>
+    /// <param name="options">The tracker settings, or null for defaults (the run id of a <see cref="RunWriter"/> sink is filled in).</param>
     /// <returns>The tracker; dispose it to detach (writes the last pending records).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="module"/> is null.</exception>
     /// <exception cref="ArgumentException">The module has no trainable float32 parameters, or one has another dtype.</exception>
@@ -101,7 +103,13 @@ public sealed class TorchActivityTracker : IDisposable
     public static TorchActivityTracker Attach(nn.Module module, IActivitySink? sink = null, optim.Optimizer? optimizer = null, GradientActivityOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(module);
-        return new TorchActivityTracker(module, optimizer, sink, options ?? new GradientActivityOptions());
+        options ??= new GradientActivityOptions();
+        if (sink is RunWriter writer && options.RunId.Length == 0)
+        {
+            options = options with { RunId = writer.RunId };
+        }
+
+        return new TorchActivityTracker(module, optimizer, sink, options);
     }
 
     /// <summary>
@@ -121,31 +129,44 @@ public sealed class TorchActivityTracker : IDisposable
             learningRate = FirstLearningRate(_optimizer);
         }
 
-        double stepMilliseconds = _clock.IsRunning ? _clock.Elapsed.TotalMilliseconds : double.NaN;
-        _clock.Restart();
-        _step++;
-        _tracker.BeginStep(_step, Epoch, loss, learningRate);
-        for (int i = 0; i < _parameters.Length; i++)
+        // Every gradient is fetched before the step begins, so a missing one leaves the tracker as it was.
+        try
         {
-            if (!_tracked[i])
+            for (int i = 0; i < _parameters.Length; i++)
             {
-                continue;
+                if (_tracked[i] && (_gradients[i] = _parameters[i].grad) is null)
+                {
+                    throw new InvalidOperationException(
+                        $"Step {_step + 1}: parameter '{_names[i]}' has no gradient. Call Observe after loss.backward() and before optimizer.zero_grad(); "
+                        + "after module.to(…) call Refresh(); to skip parameters that never get a gradient, list the others in GradientActivityOptions.Layers.");
+                }
             }
 
-            using Tensor? grad = _parameters[i].grad;
-            if (grad is null)
+            double stepMilliseconds = _clock.IsRunning ? _clock.Elapsed.TotalMilliseconds : double.NaN;
+            _clock.Restart();
+            _step++;
+            _tracker.BeginStep(_step, Epoch, loss, learningRate);
+            for (int i = 0; i < _parameters.Length; i++)
             {
-                throw new InvalidOperationException(
-                    $"Step {_step}: parameter '{_names[i]}' has no gradient. Call Observe after loss.backward() and before optimizer.zero_grad(); "
-                    + "to skip parameters that never get one, list the others in GradientActivityOptions.Layers.");
+                if (_tracked[i])
+                {
+                    _tracker.AddGradient(i, CpuValues(_gradients[i]!, out Tensor? copy));
+                    copy?.Dispose();
+                }
             }
 
-            _tracker.AddGradient(i, CpuValues(grad, out Tensor? copy));
-            copy?.Dispose();
+            _steps?.WriteStep(_step, Epoch, loss, learningRate, stepMilliseconds);
+        }
+        finally
+        {
+            for (int i = 0; i < _gradients.Length; i++)
+            {
+                _gradients[i]?.Dispose();
+                _gradients[i] = null;
+            }
         }
 
         bool active = _tracker.EndStep();
-        _steps?.WriteStep(_step, Epoch, loss, learningRate, stepMilliseconds);
         if (!active || _sink is null)
         {
             return active;
