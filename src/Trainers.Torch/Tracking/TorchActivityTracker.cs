@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
@@ -39,8 +38,7 @@ public sealed class TorchActivityTracker : IDisposable
     private readonly GradientActivityTracker _tracker;
     private readonly string[] _names;
     private readonly bool[] _tracked;
-    private readonly int[][] _tensorsOfLayer;
-    private readonly float[][]? _before;
+    private readonly IDisposable _claim;
     private readonly Stopwatch _clock = new();
     private readonly Tensor?[] _gradients;
     private Parameter[] _parameters;
@@ -64,17 +62,7 @@ public sealed class TorchActivityTracker : IDisposable
             _tracked[i] = options.Layers is null || options.Layers.Contains(layout[i].Layer);
         }
 
-        _tensorsOfLayer = new int[_tracker.LayerCount][];
-        for (int li = 0; li < _tracker.LayerCount; li++)
-        {
-            string name = _tracker.LayerName(li);
-            _tensorsOfLayer[li] = [.. Enumerable.Range(0, layout.Length).Where(i => _tracked[i] && (options.PerTensor ? layout[i].Name : layout[i].Layer) == name)];
-        }
-
-        if (options.TrackWeightStatistics && sink is not null)
-        {
-            _before = [.. layout.Select((t, i) => _tracked[i] ? new float[t.Length] : [])];
-        }
+        _claim = _tracker.Claim();
     }
 
     /// <summary>Gets the tracker that holds the activity state; read <see cref="GradientActivityTracker.LastStep"/> for the last step.</summary>
@@ -172,7 +160,7 @@ public sealed class TorchActivityTracker : IDisposable
             return active;
         }
 
-        if (_before is null)
+        if (!_tracker.WantsWeights)
         {
             _tracker.WriteRecords(_sink);
             return active;
@@ -182,7 +170,9 @@ public sealed class TorchActivityTracker : IDisposable
         {
             if (_tracked[i])
             {
-                Weights(i, _before[i]);
+                using Tensor detached = _parameters[i].detach();
+                _tracker.SetWeightsBeforeUpdate(i, CpuValues(detached, out Tensor? copy));
+                copy?.Dispose();
             }
         }
 
@@ -221,6 +211,7 @@ public sealed class TorchActivityTracker : IDisposable
         }
 
         WritePending();
+        _claim.Dispose();
         _disposed = true;
     }
 
@@ -273,34 +264,17 @@ public sealed class TorchActivityTracker : IDisposable
         }
 
         _pending = false;
-        double networkWeights = 0, networkUpdate = 0;
-        for (int li = 0; li < _tensorsOfLayer.Length; li++)
+        for (int i = 0; i < _parameters.Length; i++)
         {
-            double weights = 0, update = 0;
-            foreach (int i in _tensorsOfLayer[li])
+            if (_tracked[i])
             {
                 using Tensor detached = _parameters[i].detach();
-                ReadOnlySpan<float> w = CpuValues(detached, out Tensor? copy);
-                weights += TensorPrimitives.SumOfSquares(w);
-                float d = TensorPrimitives.Distance(w, _before![i]);
-                update += (double)d * d;
+                _tracker.SetWeightsAfterUpdate(i, CpuValues(detached, out Tensor? copy));
                 copy?.Dispose();
             }
-
-            networkWeights += weights;
-            networkUpdate += update;
-            _tracker.SetLayerStatistics(li, Math.Sqrt(weights), Math.Sqrt(update), _tracker.LastStep.Layer(li).LearningRate);
         }
 
-        _tracker.SetNetworkStatistics(Math.Sqrt(networkWeights), Math.Sqrt(networkUpdate));
         _tracker.WriteRecords(_sink!);
-    }
-
-    private void Weights(int i, Span<float> destination)
-    {
-        using Tensor detached = _parameters[i].detach();
-        CpuValues(detached, out Tensor? copy).CopyTo(destination);
-        copy?.Dispose();
     }
 
     /// <summary>The values of a tensor on the host: in place for a contiguous CPU tensor, else through a copy the caller disposes.</summary>
