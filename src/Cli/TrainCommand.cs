@@ -46,6 +46,8 @@ internal static class TrainCommand
         var aGrouping = new Option<string>("--activity-grouping") { Description = "Track every element, every unit (neuron / conv filter) or every tensor (000 §3.4.1).", DefaultValueFactory = _ => "element" };
         aGrouping.AcceptOnlyFromAmong("element", "unit", "tensor");
         var aPerTensor = new Option<bool>("--activity-per-tensor") { Description = "Report fc1.weight and fc1.bias as separate layers." };
+        var engine = new Option<string>("--engine") { Description = "managed (this project's engine) | torchsharp (libtorch through TorchSharp).", DefaultValueFactory = _ => "managed" };
+        engine.AcceptOnlyFromAmong("managed", "torchsharp");
         var aLayers = new Option<string?>("--activity-layers") { Description = "Track only these layers, comma-separated (e.g. conv1,fc1); default all. Fewer layers cost less per step." };
         PositiveOption(epochs);
         PositiveOption(batch);
@@ -76,12 +78,13 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a model on a dataset, optionally tracking gradient activity.")
         {
-            model, dataset, optimizer, lr, momentum, weightDecay, schedule, slow, activation, epochs, batch, seed, limit, threads, save, track, store, name, dataDirectory, aSmoothing, aWarmup, aAbsolute, aRelative, aRoot, aGrouping, aPerTensor, aLayers,
+            model, dataset, optimizer, lr, momentum, weightDecay, schedule, slow, activation, epochs, batch, seed, limit, threads, save, track, store, name, dataDirectory, aSmoothing, aWarmup, aAbsolute, aRelative, aRoot, aGrouping, aPerTensor, aLayers, engine,
         };
         command.SetAction(pr => MlgiApp.Guard(console, () => Run(
             new TrainSettings
             {
                 Model = pr.GetValue(model) ?? "",
+                Engine = pr.GetValue(engine)!,
                 Dataset = pr.GetValue(dataset)!,
                 Optimizer = pr.GetValue(optimizer)!,
                 LearningRate = pr.GetValue(lr),
@@ -115,6 +118,11 @@ internal static class TrainCommand
 
     public static int Run(TrainSettings settings, IAnsiConsole console)
     {
+        if (settings.Engine == "torchsharp")
+        {
+            return TorchEngine.Run(settings, console);
+        }
+
         EngineSettings.MaxDegreeOfParallelism = settings.Threads;
         (Dataset train, Dataset test) = DatasetSpec.Load(settings);
         Sequential model = ModelSpec.Create(settings, train);

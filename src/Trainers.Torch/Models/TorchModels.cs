@@ -1,3 +1,4 @@
+using MLGradientInsight.Trainers.Layers;
 using MLGradientInsight.Trainers.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -99,5 +100,107 @@ public static class TorchModels
         }
 
         return nn.Sequential(layers);
+    }
+
+    /// <summary>
+    /// The TorchSharp equivalent of a managed <see cref="Sequential"/>, with its names and a copy of its current weights (and
+    /// batch-norm statistics), so both engines start from the same point. Fused ReLUs become <c>NAME_relu</c> modules.
+    /// </summary>
+    /// <param name="model">The managed model: Linear, Conv2d, MaxPool2d, AvgPool2d, Flatten, ReLU, LeakyReLU, Tanh, Sigmoid,
+    /// Dropout, BatchNorm1d/2d and LogSoftmax layers.</param>
+    /// <returns>The module.</returns>
+    /// <exception cref="NotSupportedException">A layer has no TorchSharp equivalent here (the message names it).</exception>
+    /// <exception cref="TorchLoadException">libtorch could not be loaded.</exception>
+    public static nn.Module<Tensor, Tensor> FromSequential(Sequential model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        TorchRuntime.EnsureLoaded();
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        foreach (Module layer in model.Layers)
+        {
+            switch (layer)
+            {
+                case Linear l:
+                    layers.Add((l.Name, nn.Linear(l.Inputs, l.Outputs, hasBias: l.Bias is not null)));
+                    if (l.FusedReLU)
+                    {
+                        layers.Add(($"{l.Name}_relu", nn.ReLU()));
+                    }
+
+                    break;
+                case Conv2d c:
+                    layers.Add((c.Name, nn.Conv2d(
+                        c.InChannels, c.OutChannels, (c.KernelSize.Height, c.KernelSize.Width), stride: (c.Stride.Height, c.Stride.Width),
+                        padding: (c.Padding.Height, c.Padding.Width), bias: c.Bias is not null)));
+                    if (c.FusedReLU)
+                    {
+                        layers.Add(($"{c.Name}_relu", nn.ReLU()));
+                    }
+
+                    break;
+                case MaxPool2d p:
+                    layers.Add((p.Name, nn.MaxPool2d(p.KernelSize, p.Stride, p.Padding)));
+                    break;
+                case AvgPool2d p:
+                    layers.Add((p.Name, nn.AvgPool2d(p.KernelSize, p.Stride, p.Padding)));
+                    break;
+                case Flatten f:
+                    layers.Add((f.Name, nn.Flatten()));
+                    break;
+                case ReLU r:
+                    layers.Add((r.Name, nn.ReLU()));
+                    break;
+                case LeakyReLU r:
+                    layers.Add((r.Name, nn.LeakyReLU(r.NegativeSlope)));
+                    break;
+                case Tanh t:
+                    layers.Add((t.Name, nn.Tanh()));
+                    break;
+                case Sigmoid s:
+                    layers.Add((s.Name, nn.Sigmoid()));
+                    break;
+                case Dropout d:
+                    layers.Add((d.Name, nn.Dropout(d.Probability)));
+                    break;
+                case BatchNorm1d b:
+                    layers.Add((b.Name, nn.BatchNorm1d(b.Features, b.Epsilon, b.Momentum)));
+                    break;
+                case BatchNorm2d b:
+                    layers.Add((b.Name, nn.BatchNorm2d(b.Features, b.Epsilon, b.Momentum)));
+                    break;
+                case LogSoftmax s:
+                    layers.Add((s.Name, nn.LogSoftmax(1)));
+                    break;
+                default:
+                    throw new NotSupportedException($"Layer '{layer.Name}' ({layer.GetType().Name}) has no TorchSharp equivalent here; the TorchSharp engine supports Linear, Conv2d, pooling, Flatten, activations, Dropout, BatchNorm and LogSoftmax.");
+            }
+        }
+
+        var module = nn.Sequential(layers);
+        using (torch.no_grad())
+        {
+            foreach ((string name, Tensor target) in module.state_dict())
+            {
+                ReadOnlySpan<float> source = ManagedValues(model, name);
+                using Tensor values = torch.tensor(source.ToArray(), target.shape, dtype: ScalarType.Float32);
+                target.copy_(values);
+            }
+        }
+
+        return module;
+    }
+
+    private static ReadOnlySpan<float> ManagedValues(Sequential model, string name)
+    {
+        int dot = name.LastIndexOf('.');
+        string layerName = name[..dot], local = name[(dot + 1)..];
+        Module layer = model.Layers.First(l => l.Name == layerName);
+        return (layer, local) switch
+        {
+            (BatchNorm b, "running_mean") => b.RunningMean.Span,
+            (BatchNorm b, "running_var") => b.RunningVariance.Span,
+            (BatchNorm b, "num_batches_tracked") => new[] { (float)b.BatchesTracked },
+            _ => model.GetParameter(name).Weights,
+        };
     }
 }

@@ -1,3 +1,4 @@
+using MLGradientInsight.Trainers.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,6 +45,30 @@ public sealed class TorchSchedule
     /// <param name="minimum">η_min.</param>
     /// <returns>The schedule.</returns>
     public static TorchSchedule Cosine(double minimum = 0) => new($"cosine {minimum}", false, (o, epochs) => optim.lr_scheduler.CosineAnnealingLR(o, epochs, minimum));
+
+    /// <summary>Cosine annealing over <paramref name="maxEpochs"/> epochs (<c>CosineAnnealingLR</c>, T_max = <paramref name="maxEpochs"/>).</summary>
+    /// <param name="maxEpochs">T_max, ≥ 1.</param>
+    /// <param name="minimum">η_min.</param>
+    /// <returns>The schedule.</returns>
+    public static TorchSchedule Cosine(int maxEpochs, double minimum)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEpochs);
+        return new($"cosine {maxEpochs} {minimum}", false, (o, _) => optim.lr_scheduler.CosineAnnealingLR(o, maxEpochs, minimum));
+    }
+
+    /// <summary>The TorchSharp equivalent of one of the managed engine's schedulers.</summary>
+    /// <param name="scheduler">A <see cref="StepLr"/>, <see cref="ExponentialLr"/>, <see cref="CosineAnnealingLr"/> or <see cref="ReduceLrOnPlateau"/>.</param>
+    /// <returns>The schedule.</returns>
+    /// <exception cref="NotSupportedException">Another scheduler type.</exception>
+    public static TorchSchedule From(LearningRateScheduler scheduler) => scheduler switch
+    {
+        StepLr s => Step(s.StepSize, s.Gamma),
+        ExponentialLr e => Exponential(e.Gamma),
+        CosineAnnealingLr c => Cosine(c.MaxEpochs, c.MinLearningRate),
+        ReduceLrOnPlateau r => Plateau(r.Options.Patience, r.Options.Factor),
+        null => throw new ArgumentNullException(nameof(scheduler)),
+        _ => throw new NotSupportedException($"{scheduler.GetType().Name} has no TorchSharp equivalent here; use StepLr, ExponentialLr, CosineAnnealingLr or ReduceLrOnPlateau."),
+    };
 
     /// <summary>Multiplies the rate by <paramref name="factor"/> when the validation loss has not improved for <paramref name="patience"/> epochs (<c>ReduceLROnPlateau</c>, mode min).</summary>
     /// <param name="patience">Epochs without improvement tolerated.</param>

@@ -73,6 +73,27 @@ public sealed class EngineParityTests
         Assert.AreEqual(ModelZoo.LeNet5(1).ParameterCount, lenet.parameters().Sum(p => p.numel()));
     }
 
+    [TestMethod]
+    public void FromSequential_copies_structure_and_weights_so_outputs_match()
+    {
+        Sequential managed = ModelZoo.LeNet5(seed: 4);
+        using var module = TorchModels.FromSequential(managed);
+        Dataset data = RandomImages(5, seed: 6);
+        var x = new Tensor(data.Features.Span.ToArray(), 5, 1, 32, 32);
+        float[] expected = managed.Forward(x).Span.ToArray();
+
+        using torch.Tensor input = torch.tensor(data.Features.Span.ToArray(), [5, 1, 32, 32]);
+        using torch.Tensor output = module.call(input);
+        float[] actual = output.data<float>().ToArray();
+
+        CollectionAssert.AreEqual(managed.Parameters.Select(p => p.Name).ToArray(), module.named_parameters().Select(p => p.name).ToArray());
+        Assert.HasCount(expected.Length, actual);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.AreEqual(expected[i], actual[i], 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"output {i}");
+        }
+    }
+
     private static void AssertSameLosses(
         Sequential managed,
         torch.nn.Module<torch.Tensor, torch.Tensor> module,
