@@ -32,7 +32,8 @@ using Tensor = TorchSharp.torch.Tensor;
 public sealed class TorchActivityTracker : IDisposable
 {
     private readonly nn.Module _module;
-    private readonly optim.Optimizer? _optimizer;
+    private readonly optim.ILearningRateController[] _groups;
+    private readonly int[] _groupOfLayer;
     private readonly IActivitySink? _sink;
     private readonly RunWriter? _steps;
     private readonly GradientActivityTracker _tracker;
@@ -50,7 +51,7 @@ public sealed class TorchActivityTracker : IDisposable
     {
         TorchRuntime.EnsureLoaded();
         _module = module;
-        _optimizer = optimizer;
+        _groups = optimizer is null ? [] : [.. optimizer.ParamGroups];
         _sink = sink;
         _steps = sink as RunWriter;
         (_names, _parameters, TrackedTensor[] layout) = ReadParameters(module);
@@ -62,6 +63,7 @@ public sealed class TorchActivityTracker : IDisposable
             _tracked[i] = options.Layers is null || options.Layers.Contains(layout[i].Layer);
         }
 
+        _groupOfLayer = GroupOfLayer(_tracker, _parameters, _groups);
         _claim = _tracker.Claim();
     }
 
@@ -81,8 +83,8 @@ public sealed class TorchActivityTracker : IDisposable
     /// <param name="module">The model; its float32 parameters that require gradients are tracked.</param>
     /// <param name="sink">Receives the activity rows (an <see cref="InMemoryActivitySink"/>, a <see cref="RunWriter"/> — which also
     /// gets one step row per step — …), or null to only keep <see cref="GradientActivityTracker.LastStep"/>.</param>
-    /// <param name="optimizer">The optimizer, whose first parameter group's learning rate is recorded when
-    /// <see cref="Observe(double, double)"/> gets none; may be null.</param>
+    /// <param name="optimizer">The optimizer: when <see cref="Observe(double, double)"/> gets no learning rate, each layer records
+    /// the rate of its parameter group (read at attach; the first group's for the step row); may be null.</param>
     /// <param name="options">The tracker settings, or null for defaults (the run id of a <see cref="RunWriter"/> sink is filled in).</param>
     /// <returns>The tracker; dispose it to detach (writes the last pending records).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="module"/> is null.</exception>
@@ -105,16 +107,17 @@ public sealed class TorchActivityTracker : IDisposable
     /// change them).
     /// </summary>
     /// <param name="loss">The batch loss (e.g. <c>loss.item&lt;float&gt;()</c>).</param>
-    /// <param name="learningRate">The learning rate; NaN reads it from the optimizer's first parameter group.</param>
+    /// <param name="learningRate">The learning rate; NaN reads it from the optimizer's parameter groups.</param>
     /// <returns>True when the step produced activity (warm-up is over).</returns>
     /// <exception cref="InvalidOperationException">A tracked parameter has no gradient (call after backward), or the tracker is disposed.</exception>
     public bool Observe(double loss, double learningRate = double.NaN)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         WritePending();
-        if (double.IsNaN(learningRate) && _optimizer is not null)
+        bool fromOptimizer = double.IsNaN(learningRate) && _groups.Length > 0;
+        if (fromOptimizer)
         {
-            learningRate = FirstLearningRate(_optimizer);
+            learningRate = _groups[0].LearningRate;
         }
 
         // Every gradient is fetched before the step begins, so a missing one leaves the tracker as it was.
@@ -155,6 +158,14 @@ public sealed class TorchActivityTracker : IDisposable
         }
 
         bool active = _tracker.EndStep();
+        if (fromOptimizer)
+        {
+            for (int layer = 0; layer < _groupOfLayer.Length; layer++)
+            {
+                _tracker.SetLearningRate(layer, _groups[_groupOfLayer[layer]].LearningRate);
+            }
+        }
+
         if (!active || _sink is null)
         {
             return active;
@@ -215,14 +226,24 @@ public sealed class TorchActivityTracker : IDisposable
         _disposed = true;
     }
 
-    private static double FirstLearningRate(optim.Optimizer optimizer)
+    /// <summary>The optimizer parameter group of each tracked layer (of its first tensor), matched by Parameter object; 0 when not found.</summary>
+    private static int[] GroupOfLayer(GradientActivityTracker tracker, Parameter[] parameters, optim.ILearningRateController[] groups)
     {
-        foreach (optim.ILearningRateController group in optimizer.ParamGroups)
+        var result = new int[tracker.LayerCount];
+        for (int layer = 0; layer < result.Length; layer++)
         {
-            return group.LearningRate;
+            Parameter first = parameters[tracker.TensorsOfLayer(layer)[0]];
+            for (int g = 0; g < groups.Length; g++)
+            {
+                if (groups[g] is TorchSharp.Modules.ParamGroup group && group.Parameters.Any(p => ReferenceEquals(p, first)))
+                {
+                    result[layer] = g;
+                    break;
+                }
+            }
         }
 
-        return double.NaN;
+        return result;
     }
 
     private static (string[] Names, Parameter[] Parameters, TrackedTensor[] Layout) ReadParameters(nn.Module module)

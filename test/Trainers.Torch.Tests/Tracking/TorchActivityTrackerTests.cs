@@ -96,6 +96,25 @@ public sealed class TorchActivityTrackerTests
     }
 
     [TestMethod]
+    public void Each_layer_records_the_learning_rate_of_its_parameter_group()
+    {
+        using var model = TorchModels.Mlp(s_sizes, Activation.ReLU, seed: 10);
+        TorchSharp.Modules.Parameter[] p = [.. model.parameters()];
+        using var optimizer = optim.SGD([new TorchSharp.Modules.SGD.ParamGroup(p[..4], lr: 0.1), new TorchSharp.Modules.SGD.ParamGroup(p[4..], lr: 0.01)], 0.5);
+        var sink = new InMemoryActivitySink();
+        using var tracking = TorchActivityTracker.Attach(model, sink, optimizer, new GradientActivityOptions { WarmupSteps = 1, TrackWeightStatistics = false });
+        for (int step = 1; step <= 3; step++)
+        {
+            tracking.Observe(TrainStep(model, optimizer, step, () => { }));
+            optimizer.step();
+        }
+
+        Assert.IsTrue(sink.Records.Where(r => r.Layer is "fc1" or "fc2").All(r => r.LearningRate == 0.1));
+        Assert.IsTrue(sink.Records.Where(r => r.Layer == "fc3").All(r => r.LearningRate == 0.01));
+        Assert.IsNotEmpty(sink.Records.Where(r => r.Layer == "fc3"));
+    }
+
+    [TestMethod]
     public void Observing_before_backward_names_the_parameter_without_gradient()
     {
         using var model = TorchModels.Mlp(s_sizes, Activation.ReLU, seed: 5);
@@ -136,7 +155,7 @@ public sealed class TorchActivityTrackerTests
         TrainStep(model, optimizer, 1, () => { }, images: true);
         for (int i = 0; i < 5; i++)
         {
-            tracking.Observe(1.0, 0.01);
+            tracking.Observe(1.0);
         }
 
         const int Repeats = 50;
@@ -154,7 +173,7 @@ public sealed class TorchActivityTrackerTests
         start = GC.GetAllocatedBytesForCurrentThread();
         for (int r = 0; r < Repeats; r++)
         {
-            tracking.Observe(1.0, 0.01);
+            tracking.Observe(1.0);   // the learning rate read from the optimizer's groups, too
         }
 
         long tracked = GC.GetAllocatedBytesForCurrentThread() - start;
