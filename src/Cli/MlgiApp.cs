@@ -30,6 +30,11 @@ internal static class MlgiApp
         var root = new RootCommand("mlgi — watch neural-network training through its gradients.")
         {
             TrainCommand.Create(console),
+            TrajectoryCommand.Create(console),
+            InterpolateCommand.Create(console),
+            RobustnessCommand.Create(console),
+            ImportanceCommand.Create(console),
+            GradNetCommand.Create(console),
         };
         foreach (Command c in StoreCommands.Create(console))
         {

@@ -30,6 +30,11 @@ internal static class TorchEngine
             throw new CliException("--slow-learning is an optimizer of the managed engine only; use --engine managed.");
         }
 
+        if (settings.CheckpointEvery is not null || settings.CheckpointDirectory is not null)
+        {
+            throw new CliException("--checkpoint-every and --checkpoint-dir work with the managed engine only; use --engine managed, or --save for the final TorchSharp weights.");
+        }
+
         (Dataset train, Dataset test) = DatasetSpec.Load(settings);
         Sequential managed = ModelSpec.Create(settings, train);
         try
