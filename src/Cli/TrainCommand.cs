@@ -45,6 +45,11 @@ internal static class TrainCommand
             settings = settings with { Store = OutputPath.Prepare("--store", settings.Store, console) };
         }
 
+        if (settings.Engine == "torchsharp")
+        {
+            return TorchEngine.Run(settings, console);
+        }
+
         EngineSettings.MaxDegreeOfParallelism = settings.Threads;
         (Dataset train, Dataset test) = DatasetSpec.Load(settings);
         Sequential model = ModelSpec.Create(settings, train);

@@ -68,6 +68,8 @@ internal sealed class TrainOptions
 
     public Option<bool> ActivityPerTensor { get; } = new("--activity-per-tensor") { Description = "Report fc1.weight and fc1.bias as separate layers." };
 
+    public Option<string> Engine { get; } = Choice("--engine", "The engine: managed (this project's) or torchsharp (libtorch through TorchSharp)", "managed", "managed", "torchsharp");
+
     public Option<int?> CheckpointEvery { get; } = NumberOption.Create<int>("--checkpoint-every", "Keep a checkpoint every N steps (plus θ0 and the last step) for mlgi trajectory / interpolate / robustness", NumberRange.AtLeast(1));
 
     public Option<string?> CheckpointDirectory { get; } = new("--checkpoint-dir") { Description = "Folder of the kept checkpoints (default checkpoints/RUN-ID with --track, else checkpoints/NAME-or-time).", HelpName = "DIR" };
@@ -80,7 +82,7 @@ internal sealed class TrainOptions
         Model, Dataset, Optimizer, LearningRate, Momentum, WeightDecay, Schedule, SlowLearning, Activation, Epochs, Batch, Seed, Limit, Threads,
         Save, Track, Store, Name, DataDirectory,
         ActivitySmoothing, ActivityWarmup, ActivityAbsoluteThreshold, ActivityRelativeThreshold, ActivityRoot, ActivityGrouping, ActivityDetail, ActivityPerTensor, ActivityLayers,
-        CheckpointEvery, CheckpointDirectory,
+        Engine, CheckpointEvery, CheckpointDirectory,
     ];
 
     /// <summary>The options that only matter with <c>--track</c>.</summary>
@@ -123,6 +125,7 @@ internal sealed class TrainOptions
             ActivityDetail = r.GetValue(ActivityDetail)!,
             ActivityPerTensor = r.GetValue(ActivityPerTensor),
             ActivityLayers = r.GetValue(ActivityLayers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Engine = r.GetValue(Engine)!,
             CheckpointEvery = r.GetValue(CheckpointEvery),
             CheckpointDirectory = r.GetValue(CheckpointDirectory),
         };

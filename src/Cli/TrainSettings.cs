@@ -5,6 +5,8 @@ internal sealed record TrainSettings
 {
     public string Model { get; init; } = "";
 
+    public string Engine { get; init; } = "managed";
+
     public string Dataset { get; init; } = "";
 
     public string Optimizer { get; init; } = "sgd";

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MLGradientInsight.Trainers.Models;
+using MLGradientInsight.Trainers.Torch;
+using MLGradientInsight.Trainers.Torch.Models;
+using MLGradientInsight.Trainers.Torch.Tracking;
+using MLGradientInsight.Transforms.Activity;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Side-by-side timings of TorchSharp (libtorch 2.10) training steps, for benchmarks/compare-torch:
+//   compare [--steps N] [--warmup N] [--threads N]            the workloads of torch_bench.py, one JSON object per line
+//   tracker-overhead [--steps N] [--threads N] [--no-weights] TorchActivityTracker on a TorchSharp loop vs the same loop untracked
+string mode = args.Length > 0 ? args[0] : "compare";
+int steps = IntArg("--steps", 300), warmup = IntArg("--warmup", 30), threads = IntArg("--threads", Environment.ProcessorCount);
+TorchRuntime.EnsureLoaded();
+torch.set_num_threads(threads);
+torch.manual_seed(1);
+Console.Error.WriteLine(FormattableString.Invariant($"TorchSharp (libtorch 2.10, TorchSharp-cpu 0.107) with {torch.get_num_threads()} intra-op threads, {Environment.ProcessorCount} cores, load average {LoadAverage()}"));
+using Tensor images = rand(64, 1, 32, 32);
+using Tensor labels = randint(0, 10, [64]);
+using Tensor flat = rand(64, 784);
+switch (mode)
+{
+    case "compare":
+    {
+        using var kraidiky = TorchModels.Kraidiky(1);
+        using Tensor point = rand(1, 3) - 0.5;
+        using Tensor one = ones(1, 1);
+        Emit("kraidiky-b1-sgd", TimeSteps(kraidiky, optim.SGD(kraidiky.parameters(), 0.01), point, one, regression: true, steps * 10, warmup));
+        using var lenet = TorchModels.LeNet5(1);
+        Emit("lenet5-b64-momentum", TimeSteps(lenet, optim.SGD(lenet.parameters(), 0.01, momentum: 0.9), images, labels, false, steps, warmup));
+        using var lenet2 = TorchModels.LeNet5(1);
+        Emit("lenet5-b64-adam", TimeSteps(lenet2, optim.Adam(lenet2.parameters(), 1e-3), images, labels, false, steps, warmup));
+        using var mlp = TorchModels.Mlp([784, 256, 128, 10], Activation.ReLU, 1);
+        Emit("mlp-b64-adam", TimeSteps(mlp, optim.Adam(mlp.parameters(), 1e-3), flat, labels, false, steps, warmup));
+        break;
+    }
+
+    case "tracker-overhead":
+    {
+        bool weights = !args.Contains("--no-weights");
+        Console.WriteLine($"{"workload",-34} {"params",11} {"untracked",11} {"tracked",11} {"overhead",9}");
+        Overhead("lenet5-b64-momentum", () => TorchModels.LeNet5(1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), images, weights);
+        Overhead("mlp784-256-128-10-b64-adam", () => TorchModels.Mlp([784, 256, 128, 10], Activation.ReLU, 1), m => optim.Adam(m.parameters(), 1e-3), flat, weights);
+        Overhead("mlp784-4096-2048-10-b64-sgd", () => TorchModels.Mlp([784, 4096, 2048, 10], Activation.ReLU, 1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), flat, weights);
+        break;
+    }
+
+    default:
+        Console.Error.WriteLine($"Unknown mode '{mode}'; use compare or tracker-overhead.");
+        return 1;
+}
+
+return 0;
+
+// Untracked and tracked copies of the same model, stepped alternately so both see the same machine load.
+void Overhead(string name, Func<nn.Module<Tensor, Tensor>> create, Func<nn.Module, optim.Optimizer> optimizer, Tensor x, bool weights)
+{
+    using var plain = create();
+    using var tracked = create();
+    using optim.Optimizer plainOptimizer = optimizer(plain), trackedOptimizer = optimizer(tracked);
+    using var tracking = TorchActivityTracker.Attach(tracked, new NullSink(), trackedOptimizer, new GradientActivityOptions { TrackWeightStatistics = weights });
+    var a = new List<double>();
+    var b = new List<double>();
+    for (int i = 0; i < warmup + steps; i++)
+    {
+        double t0 = Step(plain, plainOptimizer, x, labels, false, null);
+        double t1 = Step(tracked, trackedOptimizer, x, labels, false, tracking);
+        if (i >= warmup)
+        {
+            a.Add(t0);
+            b.Add(t1);
+        }
+    }
+
+    double untracked = Median(a), withTracker = Median(b);
+    long count = plain.parameters().Sum(p => p.numel());
+    Console.WriteLine(FormattableString.Invariant($"{name + (weights ? "" : " (no weight stats)"),-34} {count,11:N0} {untracked / 1000,9:F3}ms {withTracker / 1000,9:F3}ms {(withTracker / untracked - 1) * 100,8:F1}%"));
+}
+
+static double Step(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor x, Tensor y, bool regression, TorchActivityTracker? tracking)
+{
+    long t0 = Stopwatch.GetTimestamp();
+    using (var scope = NewDisposeScope())
+    {
+        opt.zero_grad();
+        Tensor output = model.call(x);
+        Tensor loss = regression ? nn.functional.mse_loss(output, y) : nn.functional.cross_entropy(output, y);
+        loss.backward();
+        tracking?.Observe(loss.item<float>());
+        opt.step();
+    }
+
+    return Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+}
+
+static Dictionary<string, double> TimeSteps(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor x, Tensor y, bool regression, int steps, int warmup)
+{
+    var times = new List<double>();
+    for (int i = 0; i < warmup + steps; i++)
+    {
+        double t = Step(model, opt, x, y, regression, null);
+        if (i >= warmup)
+        {
+            times.Add(t);
+        }
+    }
+
+    times.Sort();
+    opt.Dispose();
+    return new() { ["median_us"] = Median(times), ["p10_us"] = times[times.Count / 10], ["p90_us"] = times[9 * times.Count / 10] };
+}
+
+static double Median(List<double> values)
+{
+    double[] sorted = [.. values.Order()];
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static void Emit(string workload, Dictionary<string, double> r)
+{
+    var row = new Dictionary<string, object> { ["workload"] = workload };
+    foreach ((string k, double v) in r)
+    {
+        row[k] = v;
+    }
+
+    Console.WriteLine(JsonSerializer.Serialize(row));
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
+int IntArg(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>Ignores the rows, so the overhead measured is the tracker's, not a sink's.</summary>
+internal sealed class NullSink : IActivitySink
+{
+    public void Write(ReadOnlySpan<ActivityRecord> records, ReadOnlySpan<UnitActivityRecord> units)
+    {
+    }
+}

@@ -1,0 +1,314 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using MLGradientInsight.Transforms.Activity;
+using MLGradientInsight.Transforms.Store;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLGradientInsight.Trainers.Torch.Tracking;
+
+// Inside the namespace: MLGradientInsight.Trainers has its own Tensor and Parameter.
+using Parameter = TorchSharp.Modules.Parameter;
+using Tensor = TorchSharp.torch.Tensor;
+
+/// <summary>
+/// Tracks the gradient activity (000 §3) of any TorchSharp <see cref="nn.Module"/> trained in the user's own loop:
+/// call <see cref="Observe(double, double)"/> once per step, after <c>loss.backward()</c> and before <c>optimizer.step()</c>.
+/// </summary>
+/// <remarks>
+/// <para>At attach the module's <c>named_parameters()</c> are read once (PyTorch names such as <c>conv1.weight</c>); the
+/// layer of a parameter is its name without the last part (<c>conv1</c>) and its units (neurons, conv filters) are
+/// dimension 0 of its shape, so <see cref="ActivityGrouping.Unit"/> works for any Linear/Conv module. After
+/// <c>module.to(device)</c>, which replaces the Parameter objects, call <see cref="Refresh"/>.</para>
+/// <para>CPU gradients are read in place (the tensor's memory as a span of float); apart from the wrapper TorchSharp
+/// creates on every <c>parameter.grad</c> access, a step allocates nothing (records handed to a sink are allocated by the
+/// tracker). Gradients on another device (CUDA) are copied to the host, one copy per tensor per step; that path is
+/// untested here because no CUDA build of TorchSharp is served to this project.</para>
+/// <para>With <see cref="GradientActivityOptions.TrackWeightStatistics"/> the records of a step are written at the next
+/// <see cref="Observe(double, double)"/> (or <see cref="Flush"/>, <see cref="Dispose"/>), when the optimizer has applied
+/// the update, so that weight and update norms describe that update as in the managed engine. Not thread-safe.</para>
+/// </remarks>
+public sealed class TorchActivityTracker : IDisposable
+{
+    private readonly nn.Module _module;
+    private readonly optim.ILearningRateController[] _groups;
+    private readonly int[] _groupOfLayer;
+    private readonly IActivitySink? _sink;
+    private readonly RunWriter? _steps;
+    private readonly GradientActivityTracker _tracker;
+    private readonly string[] _names;
+    private readonly bool[] _tracked;
+    private readonly IDisposable _claim;
+    private readonly Stopwatch _clock = new();
+    private readonly Tensor?[] _gradients;
+    private Parameter[] _parameters;
+    private bool _pending;
+    private bool _disposed;
+    private long _step;
+
+    private TorchActivityTracker(nn.Module module, optim.Optimizer? optimizer, IActivitySink? sink, GradientActivityOptions options)
+    {
+        TorchRuntime.EnsureLoaded();
+        _module = module;
+        _groups = optimizer is null ? [] : [.. optimizer.ParamGroups];
+        _sink = sink;
+        _steps = sink as RunWriter;
+        (_names, _parameters, TrackedTensor[] layout) = ReadParameters(module);
+        _tracker = new GradientActivityTracker(layout, options);
+        _tracked = new bool[_names.Length];
+        _gradients = new Tensor?[_names.Length];
+        for (int i = 0; i < _names.Length; i++)
+        {
+            _tracked[i] = options.Layers is null || options.Layers.Contains(layout[i].Layer);
+        }
+
+        _groupOfLayer = GroupOfLayer(_tracker, _parameters, _groups);
+        _claim = _tracker.Claim();
+    }
+
+    /// <summary>Gets the tracker that holds the activity state; read <see cref="GradientActivityTracker.LastStep"/> for the last step.</summary>
+    public GradientActivityTracker Tracker => _tracker;
+
+    /// <summary>Gets the number of observed steps.</summary>
+    public long Step => _step;
+
+    /// <summary>Gets or sets the 1-based epoch written into the records (0 = unknown).</summary>
+    public int Epoch { get; set; }
+
+    /// <summary>Gets the parameter names read at attach (or the last <see cref="Refresh"/>), in tensor-index order.</summary>
+    public IReadOnlyList<string> ParameterNames => _names;
+
+    /// <summary>Attaches a tracker to a TorchSharp module.</summary>
+    /// <param name="module">The model; its float32 parameters that require gradients are tracked.</param>
+    /// <param name="sink">Receives the activity rows (an <see cref="InMemoryActivitySink"/>, a <see cref="RunWriter"/> — which also
+    /// gets one step row per step — …), or null to only keep <see cref="GradientActivityTracker.LastStep"/>.</param>
+    /// <param name="optimizer">The optimizer: when <see cref="Observe(double, double)"/> gets no learning rate, each layer records
+    /// the rate of its parameter group (read at attach; the first group's for the step row); may be null.</param>
+    /// <param name="options">The tracker settings, or null for defaults (the run id of a <see cref="RunWriter"/> sink is filled in).</param>
+    /// <returns>The tracker; dispose it to detach (writes the last pending records).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="module"/> is null.</exception>
+    /// <exception cref="ArgumentException">The module has no trainable float32 parameters, or one has another dtype.</exception>
+    /// <exception cref="TorchLoadException">libtorch could not be loaded.</exception>
+    public static TorchActivityTracker Attach(nn.Module module, IActivitySink? sink = null, optim.Optimizer? optimizer = null, GradientActivityOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        options ??= new GradientActivityOptions();
+        if (sink is RunWriter writer && options.RunId.Length == 0)
+        {
+            options = options with { RunId = writer.RunId };
+        }
+
+        return new TorchActivityTracker(module, optimizer, sink, options);
+    }
+
+    /// <summary>
+    /// Tracks this step's gradients. Call after <c>loss.backward()</c> and before <c>optimizer.step()</c> (which may zero or
+    /// change them).
+    /// </summary>
+    /// <param name="loss">The batch loss (e.g. <c>loss.item&lt;float&gt;()</c>).</param>
+    /// <param name="learningRate">The learning rate; NaN reads it from the optimizer's parameter groups.</param>
+    /// <returns>True when the step produced activity (warm-up is over).</returns>
+    /// <exception cref="InvalidOperationException">A tracked parameter has no gradient (call after backward), or the tracker is disposed.</exception>
+    public bool Observe(double loss, double learningRate = double.NaN)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        WritePending();
+        bool fromOptimizer = double.IsNaN(learningRate) && _groups.Length > 0;
+        if (fromOptimizer)
+        {
+            learningRate = _groups[0].LearningRate;
+        }
+
+        // Every gradient is fetched before the step begins, so a missing one leaves the tracker as it was.
+        try
+        {
+            for (int i = 0; i < _parameters.Length; i++)
+            {
+                if (_tracked[i] && (_gradients[i] = _parameters[i].grad) is null)
+                {
+                    throw new InvalidOperationException(
+                        $"Step {_step + 1}: parameter '{_names[i]}' has no gradient. Call Observe after loss.backward() and before optimizer.zero_grad(); "
+                        + "after module.to(…) call Refresh(); to skip parameters that never get a gradient, list the others in GradientActivityOptions.Layers.");
+                }
+            }
+
+            double stepMilliseconds = _clock.IsRunning ? _clock.Elapsed.TotalMilliseconds : double.NaN;
+            _clock.Restart();
+            _step++;
+            _tracker.BeginStep(_step, Epoch, loss, learningRate);
+            for (int i = 0; i < _parameters.Length; i++)
+            {
+                if (_tracked[i])
+                {
+                    _tracker.AddGradient(i, CpuValues(_gradients[i]!, out Tensor? copy));
+                    copy?.Dispose();
+                }
+            }
+
+            _steps?.WriteStep(_step, Epoch, loss, learningRate, stepMilliseconds);
+        }
+        finally
+        {
+            for (int i = 0; i < _gradients.Length; i++)
+            {
+                _gradients[i]?.Dispose();
+                _gradients[i] = null;
+            }
+        }
+
+        bool active = _tracker.EndStep();
+        if (fromOptimizer)
+        {
+            for (int layer = 0; layer < _groupOfLayer.Length; layer++)
+            {
+                _tracker.SetLearningRate(layer, _groups[_groupOfLayer[layer]].LearningRate);
+            }
+        }
+
+        if (!active || _sink is null)
+        {
+            return active;
+        }
+
+        if (!_tracker.WantsWeights)
+        {
+            _tracker.WriteRecords(_sink);
+            return active;
+        }
+
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (_tracked[i])
+            {
+                using Tensor detached = _parameters[i].detach();
+                _tracker.SetWeightsBeforeUpdate(i, CpuValues(detached, out Tensor? copy));
+                copy?.Dispose();
+            }
+        }
+
+        _pending = true;
+        return active;
+    }
+
+    /// <summary>Reads the parameters again; call after <c>module.to(device)</c> or anything else that replaces them.</summary>
+    /// <exception cref="InvalidOperationException">The parameters now have other names or shapes than at attach.</exception>
+    public void Refresh()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        (string[] names, Parameter[] parameters, TrackedTensor[] layout) = ReadParameters(_module);
+        if (!names.SequenceEqual(_names) || !layout.Select(t => t.Length).SequenceEqual(_tracker.Tensors.Select(t => t.Length)))
+        {
+            throw new InvalidOperationException(
+                $"The module's parameters changed from [{string.Join(", ", _names)}] to [{string.Join(", ", names)}] (or their shapes did); attach a new tracker.");
+        }
+
+        _parameters = parameters;
+    }
+
+    /// <summary>Writes the records of the last step if they wait for the update (see remarks); call after <c>optimizer.step()</c>.</summary>
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        WritePending();
+    }
+
+    /// <summary>Writes pending records and detaches.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        WritePending();
+        _claim.Dispose();
+        _disposed = true;
+    }
+
+    /// <summary>The optimizer parameter group of each tracked layer (of its first tensor), matched by Parameter object; 0 when not found.</summary>
+    private static int[] GroupOfLayer(GradientActivityTracker tracker, Parameter[] parameters, optim.ILearningRateController[] groups)
+    {
+        var result = new int[tracker.LayerCount];
+        for (int layer = 0; layer < result.Length; layer++)
+        {
+            Parameter first = parameters[tracker.TensorsOfLayer(layer)[0]];
+            for (int g = 0; g < groups.Length; g++)
+            {
+                if (groups[g] is TorchSharp.Modules.ParamGroup group && group.Parameters.Any(p => ReferenceEquals(p, first)))
+                {
+                    result[layer] = g;
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static (string[] Names, Parameter[] Parameters, TrackedTensor[] Layout) ReadParameters(nn.Module module)
+    {
+        var names = new List<string>();
+        var parameters = new List<Parameter>();
+        var layout = new List<TrackedTensor>();
+        foreach ((string name, Parameter p) in module.named_parameters())
+        {
+            if (!p.requires_grad)
+            {
+                continue;
+            }
+
+            if (p.dtype != ScalarType.Float32)
+            {
+                throw new ArgumentException($"Parameter '{name}' is {p.dtype}; the tracker reads float32 gradients. Train in float32 or leave it out with requires_grad = false.", nameof(module));
+            }
+
+            int dot = name.LastIndexOf('.');
+            names.Add(name);
+            parameters.Add(p);
+            layout.Add(new TrackedTensor(dot > 0 ? name[..dot] : name, name, [.. p.shape.Select(d => checked((int)d))]));
+        }
+
+        if (names.Count == 0)
+        {
+            throw new ArgumentException($"{module.GetName()} has no trainable parameters to track.", nameof(module));
+        }
+
+        return ([.. names], [.. parameters], [.. layout]);
+    }
+
+    private void WritePending()
+    {
+        if (!_pending)
+        {
+            return;
+        }
+
+        _pending = false;
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (_tracked[i])
+            {
+                using Tensor detached = _parameters[i].detach();
+                _tracker.SetWeightsAfterUpdate(i, CpuValues(detached, out Tensor? copy));
+                copy?.Dispose();
+            }
+        }
+
+        _tracker.WriteRecords(_sink!);
+    }
+
+    /// <summary>The values of a tensor on the host: in place for a contiguous CPU tensor, else through a copy the caller disposes.</summary>
+    private static ReadOnlySpan<float> CpuValues(Tensor t, out Tensor? copy)
+    {
+        if (t.device_type == DeviceType.CPU && t.is_contiguous())
+        {
+            copy = null;
+            return MemoryMarshal.Cast<byte, float>(t.bytes);
+        }
+
+        using Tensor host = t.cpu();
+        copy = host.contiguous();
+        return MemoryMarshal.Cast<byte, float>(copy.bytes);
+    }
+}
