@@ -30,6 +30,8 @@ internal static class MlgiApp
         var root = new RootCommand("mlgi — watch neural-network training through its gradients.")
         {
             TrainCommand.Create(console),
+            DiagnoseCommand.Create(console),
+            ClassifierCommand.Create(console),
         };
         foreach (Command c in StoreCommands.Create(console))
         {
