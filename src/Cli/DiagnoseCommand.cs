@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using MLGradientInsight.ActivityClassifier.Actions;
 using MLGradientInsight.ActivityClassifier.Diagnosis;
+using MLGradientInsight.ActivityClassifier.Shapes;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
 using MLGradientInsight.Transforms.Traces;
@@ -27,14 +29,21 @@ internal static class DiagnoseCommand
         var store = new Option<string>("--store") { Description = "Run store file (SQLite).", DefaultValueFactory = _ => "runs.db" };
         var advisor = new Option<string>("--advisor") { Description = "Which advisor ranks actions: model (the ML.NET action model) or rules (the paper's reading).", DefaultValueFactory = _ => "model" };
         advisor.AcceptOnlyFromAmong("model", "rules");
+        var models = new Option<string?>("--models") { Description = "A directory with shape-model.zip and action-model.zip from `mlgi classifier train --output` (default: the shipped models)." };
         var command = new Command("diagnose", "Classify a run's activity (uniform, chaotic, rising, decaying per window and layer) and recommend actions with evidence. Exit code 0 whatever it finds.")
         {
-            input, json, store, advisor,
+            input, json, store, advisor, models,
         };
         command.SetAction(pr => MlgiApp.Guard(console, () =>
         {
             IReadOnlyList<ActivityRecord> records = Load(pr.GetValue(input)!, pr.GetValue(store)!);
-            var diagnoser = new TraceDiagnoser(new AdvisorOptions { Kind = pr.GetValue(advisor) == "rules" ? AdvisorKind.Rules : AdvisorKind.Model });
+            var options = new AdvisorOptions { Kind = pr.GetValue(advisor) == "rules" ? AdvisorKind.Rules : AdvisorKind.Model };
+            if (pr.GetValue(models) is { } dir)
+            {
+                options = options with { ShapeModel = LoadModel(dir, "shape-model.zip", ShapeModel.Load), ActionModel = LoadModel(dir, "action-model.zip", ActionModel.Load) };
+            }
+
+            var diagnoser = new TraceDiagnoser(options);
             IReadOnlyList<RunDiagnosis> runs = diagnoser.Diagnose(records);
             if (pr.GetValue(json))
             {
@@ -48,6 +57,18 @@ internal static class DiagnoseCommand
             return MlgiApp.Ok;
         }));
         return command;
+    }
+
+    private static T LoadModel<T>(string directory, string file, Func<Stream, T> load)
+    {
+        string path = Path.Combine(directory, file);
+        if (!File.Exists(path))
+        {
+            throw new CliException($"The model file '{path}' does not exist. Write both models with `mlgi classifier train --output {directory}`.", MlgiApp.DataError);
+        }
+
+        using FileStream stream = File.OpenRead(path);
+        return load(stream);
     }
 
     private static IReadOnlyList<ActivityRecord> Load(string input, string store)

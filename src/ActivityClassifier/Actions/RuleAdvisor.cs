@@ -15,7 +15,10 @@ internal static class RuleAdvisor
     {
         RunSnapshot.SeriesState net = s.Network, run = s.Whole;
         var fired = new List<TrainingAction>();
-        bool lossStalled = net["loss_vs_start"] > Math.Log(StalledLossRatio);
+        // Progress can only be judged once the last window no longer overlaps the first one.
+        long window = net.Window.EndStep - net.Window.StartStep + 1;
+        bool judged = net.Window.StartStep - run.Window.StartStep >= window;
+        bool lossStalled = judged && net["loss_vs_start"] > Math.Log(StalledLossRatio);
         bool lossRose = net["loss_vs_start"] > Math.Log(1.5) || net["loss_non_finite_fraction"] > 0 || run["loss_non_finite_fraction"] > 0;
 
         // Divergence: loss rising or not finite (§3.1: "chaotic change … incorrectly selected training parameters").

@@ -28,6 +28,7 @@ public sealed class TrainingAdvisor : IActivitySink
     private long _stepOffset;
     private string? _shape;
     private string? _top;
+    private readonly AlarmConfirmation _confirmation;
 
     /// <summary>Creates an advisor with the shipped models.</summary>
     public TrainingAdvisor()
@@ -43,6 +44,7 @@ public sealed class TrainingAdvisor : IActivitySink
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _core = new AdvisorCore(options);
+        _confirmation = new AlarmConfirmation(options.ConfirmEvaluations);
     }
 
     /// <summary>Raised when the network's current shape changes.</summary>
@@ -57,7 +59,7 @@ public sealed class TrainingAdvisor : IActivitySink
     /// <summary>Gets the latest network window shape (null before the first evaluation with activity).</summary>
     public WindowShape? CurrentShape { get; private set; }
 
-    /// <summary>Gets the first step at which the top action was not <c>continue</c> (null so far).</summary>
+    /// <summary>Gets the first step at which the top action was the same action other than <c>continue</c> for <see cref="AdvisorOptions.ConfirmEvaluations"/> evaluations (null so far).</summary>
     public long? FirstAlarmStep { get; private set; }
 
     /// <inheritdoc/>
@@ -117,6 +119,7 @@ public sealed class TrainingAdvisor : IActivitySink
         _lastStep = _nextEvaluation = long.MinValue;
         _stepOffset = 0;
         _shape = _top = null;
+        _confirmation.Reset();
         CurrentActions = [];
         CurrentShape = null;
         FirstAlarmStep = null;
@@ -140,7 +143,7 @@ public sealed class TrainingAdvisor : IActivitySink
             }
         }
 
-        if (actions[0].Action != ActionNames.Of(TrainingAction.Continue))
+        if (_confirmation.Alarm(actions[0].Action))
         {
             FirstAlarmStep ??= step;
         }
