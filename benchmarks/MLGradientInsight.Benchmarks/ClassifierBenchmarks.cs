@@ -60,7 +60,7 @@ public class ClassifierBenchmarks
         var advisor = new TrainingAdvisor();
         foreach (ActivityRecord r in _records)
         {
-            advisor.Write(r);
+            advisor.Add(r);
         }
 
         return advisor.EvaluateNow()[0].Action;

@@ -37,7 +37,7 @@ internal static class RunFactory
         var trainer = new Trainer(model, workload.CreateLoss(classification), optimizer,
             new TrainerOptions { Epochs = workload.Epochs, BatchSize = workload.BatchSize, Seed = seed, Scheduler = schedule });
         string name = $"{workload.Name}/{condition.Name}/{optimizerName}/s{seed}";
-        var tracker = new GradientActivityTracker(model.Parameters, new GradientActivityOptions { RunId = name, MaxDegreeOfParallelism = 1 });
+        GradientActivityTracker tracker = model.CreateActivityTracker(new GradientActivityOptions { RunId = name, MaxDegreeOfParallelism = 1 });
         var sink = new InMemoryActivitySink();
         TrainingResult result;
         using (tracker.Attach(trainer, sink))

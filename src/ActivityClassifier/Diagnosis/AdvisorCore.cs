@@ -47,12 +47,12 @@ internal sealed class AdvisorCore
     }
 
     /// <summary>
-    /// The progress gate: the loss of the last window is at most half its start, it is not rising within the window and
+    /// The progress gate: the loss of the last window is at most half its start, it is not rising steeply within the window (Theil–Sen change it is not rising within the windowlt; 50 % of its median) and
     /// it never was NaN/∞. Training that makes this much progress is not told to change (the model alone raised false
     /// alarms on a held-out regression workload whose loss fell by 90 %).
     /// </summary>
     public static bool LossIsFalling(RunSnapshot s) =>
-        s.Network["loss_present"] > 0 && s.Network["loss_vs_start"] <= Math.Log(0.5) && s.Network["loss_slope"] <= 0.05
+        s.Network["loss_present"] > 0 && s.Network["loss_vs_start"] <= Math.Log(0.5) && s.Network["loss_slope"] < 0.5
         && s.Network["loss_non_finite_fraction"] == 0 && s.Whole["loss_non_finite_fraction"] == 0;
 
     /// <summary>Replays the trace as an online advisor would see it and returns the first alarm step.</summary>

@@ -62,8 +62,10 @@ public sealed class TrainingAdvisor : IActivitySink
     /// <summary>Gets the first step at which the top action was the same action other than <c>continue</c> for <see cref="AdvisorOptions.ConfirmEvaluations"/> evaluations (null so far).</summary>
     public long? FirstAlarmStep { get; private set; }
 
-    /// <inheritdoc/>
-    public void Write(ActivityRecord record)
+    /// <summary>Adds one row (any source: a CSV, the store, a tracker); evaluates when a new step begins and an evaluation is due.</summary>
+    /// <param name="record">The row.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
+    public void Add(ActivityRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (record.Step + _stepOffset < _lastStep && record.Layer == ActivityRecord.NetworkLayer)
@@ -86,12 +88,14 @@ public sealed class TrainingAdvisor : IActivitySink
         }
     }
 
-    /// <inheritdoc/>
-    public void WriteBatch(ReadOnlySpan<ActivityRecord> records)
+    /// <summary>Receives one step's rows from a tracker (per-unit rows are not used).</summary>
+    /// <param name="records">The network row and the layer rows.</param>
+    /// <param name="units">Per-unit rows (ignored).</param>
+    public void Write(ReadOnlySpan<ActivityRecord> records, ReadOnlySpan<UnitActivityRecord> units)
     {
         foreach (ActivityRecord r in records)
         {
-            Write(r);
+            Add(r);
         }
 
         if (_lastStep >= _nextEvaluation)

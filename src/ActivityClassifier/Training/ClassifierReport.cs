@@ -8,7 +8,8 @@ namespace MLGradientInsight.ActivityClassifier.Training;
 /// <param name="ShapeConfusion">Rows: true shape (labelling procedure), columns: predicted, both in <see cref="ActivityShape"/> order; real windows of held-out runs.</param>
 /// <param name="Scores">Per advisor and group (each held-out workload, <c>all</c>, optionally <c>pytorch</c>).</param>
 /// <param name="UnusedRuns">Corpus runs not used (condition without effect, or fewer steps with activity than the advisor needs).</param>
-public sealed record ClassifierReport(IReadOnlyList<IReadOnlyList<int>> ShapeConfusion, IReadOnlyList<AdvisorScore> Scores, int UnusedRuns)
+/// <param name="ByCondition">Per advisor and corpus condition (our engine, held-out folds): runs and runs whose top action at the end is the right one.</param>
+public sealed record ClassifierReport(IReadOnlyList<IReadOnlyList<int>> ShapeConfusion, IReadOnlyList<AdvisorScore> Scores, int UnusedRuns, IReadOnlyList<(string Advisor, string Condition, int Runs, int Right)> ByCondition)
 {
     /// <summary>Gets the macro-averaged F1 of the shape model over the four shapes (classes without examples count as 0 only if predicted).</summary>
     public double ShapeMacroF1
@@ -45,6 +46,16 @@ public sealed record ClassifierReport(IReadOnlyList<IReadOnlyList<int>> ShapeCon
         foreach (AdvisorScore s in Scores)
         {
             b.AppendLine(CultureInfo.InvariantCulture, $"| {s.Advisor} | {s.Group} | {Pct(s.RightTopAction, s.FaultyRuns)} | {Pct(s.FalseAlarms, s.HealthyRuns)} | {Pct(s.OnlineFalseAlarms, s.HealthyRuns)} | {(double.IsNaN(s.MedianDelay) ? "–" : s.MedianDelay.ToString("0", CultureInfo.InvariantCulture))} |");
+        }
+
+        b.AppendLine();
+        b.AppendLine("Right top action per condition (held-out folds, our engine):");
+        b.AppendLine();
+        b.AppendLine("| condition | " + string.Join(" | ", ByCondition.Select(c => c.Advisor).Distinct()) + " |");
+        b.AppendLine("|---|" + string.Concat(ByCondition.Select(c => c.Advisor).Distinct().Select(_ => "---|")));
+        foreach (string condition in ByCondition.Select(c => c.Condition).Distinct())
+        {
+            b.AppendLine($"| {condition} | " + string.Join(" | ", ByCondition.Where(c => c.Condition == condition).Select(c => Pct(c.Right, c.Runs))) + " |");
         }
 
         b.AppendLine();

@@ -82,7 +82,11 @@ public static class ClassifierTraining
             scores.Add(Score(advisor, "all (our engine)", [.. mine.Where(o => o.Group != "pytorch").Select(o => (o.Info, o.Outcome))]));
         }
 
-        return new ClassifierReport([.. confusion], scores, unused);
+        var byCondition = outcomes.Where(o => o.Group != "pytorch")
+            .GroupBy(o => (o.Info.Condition, o.Advisor))
+            .Select(g => (g.Key.Advisor, g.Key.Condition, g.Count(), g.Count(o => o.Outcome.Top == o.Info.Action)))
+            .ToList();
+        return new ClassifierReport([.. confusion], scores, unused, byCondition);
     }
 
     private static AdvisorScore Score(string advisor, string group, List<(CorpusRunInfo Info, RunOutcome Outcome)> results)

@@ -66,7 +66,7 @@ public sealed class TraceDiagnoserTest
         advisor.ShapeChanged += (_, e) => shapes.Add(e);
         foreach (IGrouping<long, ActivityRecord> step in records.GroupBy(r => r.Step))
         {
-            advisor.WriteBatch(step.ToArray());
+            advisor.Write(step.ToArray(), []);
         }
 
         Assert.AreEqual(offline.FirstAlarmStep, advisor.FirstAlarmStep);
@@ -82,12 +82,12 @@ public sealed class TraceDiagnoserTest
         var advisor = new TrainingAdvisor(new AdvisorOptions { Kind = AdvisorKind.Rules });
         foreach (ActivityRecord r in TestData.Trace("a", steps: 100, layers: 1, trend: 0, noise: 0.1, lossTrend: -1, seed: 1))
         {
-            advisor.Write(r);
+            advisor.Add(r);
         }
 
         foreach (ActivityRecord r in TestData.Trace("a", steps: 100, layers: 1, trend: 0, noise: 0.1, lossTrend: -1, seed: 2))
         {
-            advisor.Write(r);
+            advisor.Add(r);
         }
 
         advisor.EvaluateNow();
