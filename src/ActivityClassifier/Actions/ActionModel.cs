@@ -12,20 +12,13 @@ namespace MLGradientInsight.ActivityClassifier.Actions;
 public sealed class ActionModel
 {
     internal const string ResourceName = "MLGradientInsight.ActivityClassifier.Models.action-model.zip";
-    private static readonly Lazy<ActionModel> s_default = new(() => new ActionModel(ModelResources.Load(ResourceName, out MLContext ml), ml));
-    private readonly MLContext _ml;
-    private readonly PredictionEngine<ActionRow, MulticlassPrediction> _engine;
-    private readonly object _gate = new();
+    private static readonly Lazy<ActionModel> s_default = new(() => new ActionModel(ScoringModel<ActionRow>.FromResource(ResourceName)));
+    private readonly ScoringModel<ActionRow> _model;
 
-    internal ActionModel(ITransformer model, MLContext ml)
-    {
-        Model = model;
-        _ml = ml;
-        _engine = ml.Model.CreatePredictionEngine<ActionRow, MulticlassPrediction>(model);
-    }
+    private ActionModel(ScoringModel<ActionRow> model) => _model = model;
 
     /// <summary>Gets the ML.NET model (input: a <c>Features</c> vector of 67 floats).</summary>
-    public ITransformer Model { get; }
+    public ITransformer Model => _model.Model;
 
     /// <summary>Loads the model shipped inside this assembly.</summary>
     /// <returns>The shared instance.</returns>
@@ -35,35 +28,20 @@ public sealed class ActionModel
     /// <summary>Loads a model zip written by <see cref="Save"/>.</summary>
     /// <param name="stream">The zip.</param>
     /// <returns>The model.</returns>
-    public static ActionModel Load(Stream stream)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        return new ActionModel(ModelResources.Load(stream, out MLContext ml), ml);
-    }
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    public static ActionModel Load(Stream stream) => new(ScoringModel<ActionRow>.FromStream(stream));
 
     /// <summary>Saves the model as an ML.NET zip.</summary>
     /// <param name="stream">The destination.</param>
-    public void Save(Stream stream)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        IDataView empty = _ml.Data.LoadFromEnumerable(Array.Empty<ActionRow>());
-        _ml.Model.Save(Model, empty.Schema, stream);
-    }
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    public void Save(Stream stream) => _model.Save(stream);
 
-    internal static ActionModel Train(IEnumerable<ActionRow> rows, ModelAlgorithm algorithm, int seed)
-    {
-        MLContext ml = ModelResources.CreateContext(seed);
-        IDataView data = ml.Data.LoadFromEnumerable(rows);
-        return new ActionModel(MulticlassPipeline.Tail(ml, ActionNames.All, algorithm, seed).Fit(data), ml);
-    }
+    internal static ActionModel Train(IEnumerable<ActionRow> rows, ModelAlgorithm algorithm, int seed) =>
+        new(ScoringModel<ActionRow>.Fit(rows, ml => MulticlassPipeline.Tail(ml, ActionNames.All, algorithm, seed), seed));
 
     internal IReadOnlyList<RankedAction> Rank(RunSnapshot snapshot)
     {
-        float[] scores;
-        lock (_gate)
-        {
-            scores = _engine.Predict(new ActionRow { Features = snapshot.ActionFeatures }).Score;
-        }
+        float[] scores = _model.Score(new ActionRow { Features = snapshot.ActionFeatures });
 
         return [.. scores.Select((p, i) => (Action: (TrainingAction)i, Score: p))
             .OrderByDescending(x => x.Score)

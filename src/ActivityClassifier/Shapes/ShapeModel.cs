@@ -13,20 +13,13 @@ namespace MLGradientInsight.ActivityClassifier.Shapes;
 public sealed class ShapeModel
 {
     internal const string ResourceName = "MLGradientInsight.ActivityClassifier.Models.shape-model.zip";
-    private static readonly Lazy<ShapeModel> s_default = new(() => new ShapeModel(ModelResources.Load(ResourceName, out MLContext ml), ml));
-    private readonly MLContext _ml;
-    private readonly PredictionEngine<TraceWindow, MulticlassPrediction> _engine;
-    private readonly object _gate = new();
+    private static readonly Lazy<ShapeModel> s_default = new(() => new ShapeModel(ScoringModel<TraceWindow>.FromResource(ResourceName)));
+    private readonly ScoringModel<TraceWindow> _model;
 
-    internal ShapeModel(ITransformer model, MLContext ml)
-    {
-        Model = model;
-        _ml = ml;
-        _engine = ml.Model.CreatePredictionEngine<TraceWindow, MulticlassPrediction>(model);
-    }
+    private ShapeModel(ScoringModel<TraceWindow> model) => _model = model;
 
     /// <summary>Gets the ML.NET model (featurizer + classifier); input columns are those of <see cref="TraceWindow"/>.</summary>
-    public ITransformer Model { get; }
+    public ITransformer Model => _model.Model;
 
     /// <summary>Loads the model shipped inside this assembly.</summary>
     /// <returns>The shared instance.</returns>
@@ -36,44 +29,29 @@ public sealed class ShapeModel
     /// <summary>Loads a model zip written by <see cref="Save"/>.</summary>
     /// <param name="stream">The zip.</param>
     /// <returns>The model.</returns>
-    public static ShapeModel Load(Stream stream)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        return new ShapeModel(ModelResources.Load(stream, out MLContext ml), ml);
-    }
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    public static ShapeModel Load(Stream stream) => new(ScoringModel<TraceWindow>.FromStream(stream));
 
     /// <summary>Trains a shape model on labelled windows.</summary>
     /// <param name="windows">Windows with <see cref="TraceWindow.Label"/> set to a shape name.</param>
     /// <param name="algorithm">The trainer.</param>
     /// <param name="seed">The seed (same seed and data → same model).</param>
     /// <returns>The model.</returns>
-    public static ShapeModel Train(IEnumerable<TraceWindow> windows, ModelAlgorithm algorithm = ModelAlgorithm.LightGbm, int seed = 1)
-    {
-        var ml = ModelResources.CreateContext(seed);
-        IDataView data = ml.Data.LoadFromEnumerable(windows);
-        IEstimator<ITransformer> pipeline = WindowFeaturizerFactory.CreateEstimator(ml)
-            .Append(MulticlassPipeline.Tail(ml, ShapeNames.All, algorithm, seed));
-        return new ShapeModel(pipeline.Fit(data), ml);
-    }
+    public static ShapeModel Train(IEnumerable<TraceWindow> windows, ModelAlgorithm algorithm = ModelAlgorithm.LightGbm, int seed = 1) =>
+        new(ScoringModel<TraceWindow>.Fit(windows, ml => WindowFeaturizerFactory.CreateEstimator(ml).Append(MulticlassPipeline.Tail(ml, ShapeNames.All, algorithm, seed)), seed));
 
     /// <summary>Saves the model as an ML.NET zip.</summary>
     /// <param name="stream">The destination.</param>
-    public void Save(Stream stream)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        IDataView empty = _ml.Data.LoadFromEnumerable(Array.Empty<TraceWindow>());
-        _ml.Model.Save(Model, empty.Schema, stream);
-    }
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    public void Save(Stream stream) => _model.Save(stream);
 
     /// <summary>The shape probabilities of one window, in <see cref="ActivityShape"/> order.</summary>
     /// <param name="window">The window.</param>
     /// <returns>Four probabilities summing to 1.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="window"/> is null.</exception>
     public float[] Predict(TraceWindow window)
     {
         ArgumentNullException.ThrowIfNull(window);
-        lock (_gate)
-        {
-            return [.. _engine.Predict(window).Score];
-        }
+        return _model.Score(window);
     }
 }
