@@ -2,13 +2,21 @@ using MLGradientInsight.Transforms.Activity;
 
 namespace MLGradientInsight.ActivityClassifier.Traces;
 
-/// <summary>Accumulates one run's rows (any order) and builds the aligned <see cref="RunTrace"/>.</summary>
+/// <summary>
+/// Accumulates one run's rows (any order) in growing columns and builds the aligned <see cref="RunTrace"/>. Rows of a
+/// live run arrive in step order, so <see cref="Build"/> is a copy of the columns; out-of-order steps are sorted then.
+/// </summary>
 internal sealed class RunTraceBuilder
 {
     private readonly string _run;
-    private readonly SortedDictionary<long, StepRow> _steps = [];
+    private readonly Dictionary<long, int> _rowOfStep = [];
+    private readonly List<long> _steps = [];
+    private readonly List<double> _network = [], _networkExcluded = [], _loss = [], _learningRate = [];
+    private readonly List<bool> _hasNetwork = [];
     private readonly List<string> _layers = [];
     private readonly Dictionary<string, int> _layerIndex = new(StringComparer.Ordinal);
+    private readonly List<List<double>> _layerActivity = [], _layerExcluded = [];
+    private bool _sorted = true;
     private int _replaced;
 
     public RunTraceBuilder(string run) => _run = run;
@@ -17,30 +25,42 @@ internal sealed class RunTraceBuilder
 
     public void Add(ActivityRecord r)
     {
-        if (!_steps.TryGetValue(r.Step, out StepRow? row))
+        if (!_rowOfStep.TryGetValue(r.Step, out int row))
         {
-            row = new StepRow();
-            _steps.Add(r.Step, row);
+            row = _steps.Count;
+            _sorted &= row == 0 || r.Step > _steps[row - 1];
+            _rowOfStep.Add(r.Step, row);
+            _steps.Add(r.Step);
+            _network.Add(double.NaN);
+            _networkExcluded.Add(double.NaN);
+            _loss.Add(double.NaN);
+            _learningRate.Add(double.NaN);
+            _hasNetwork.Add(false);
+            foreach (List<double> column in _layerActivity)
+            {
+                column.Add(double.NaN);
+            }
+
+            foreach (List<double> column in _layerExcluded)
+            {
+                column.Add(double.NaN);
+            }
         }
 
-        if (double.IsFinite(r.Loss))
+        if (double.IsFinite(r.Loss) || (double.IsNaN(_loss[row]) && !double.IsNaN(r.Loss)))
         {
-            row.Loss = r.Loss;
-        }
-        else if (double.IsNaN(row.Loss) && !double.IsNaN(r.Loss))
-        {
-            row.Loss = r.Loss;
+            _loss[row] = r.Loss;
         }
 
         if (r.Layer == ActivityRecord.NetworkLayer)
         {
-            _replaced += row.HasNetwork ? 1 : 0;
-            row.HasNetwork = true;
-            row.Activity = r.Activity;
-            row.Excluded = r.ExcludedFraction;
+            _replaced += _hasNetwork[row] ? 1 : 0;
+            _hasNetwork[row] = true;
+            _network[row] = r.Activity;
+            _networkExcluded[row] = r.ExcludedFraction;
             if (!double.IsNaN(r.LearningRate))
             {
-                row.LearningRate = r.LearningRate;
+                _learningRate[row] = r.LearningRate;
             }
 
             return;
@@ -51,65 +71,75 @@ internal sealed class RunTraceBuilder
             index = _layers.Count;
             _layers.Add(r.Layer);
             _layerIndex.Add(r.Layer, index);
+            _layerActivity.Add([.. Enumerable.Repeat(double.NaN, _steps.Count)]);
+            _layerExcluded.Add([.. Enumerable.Repeat(double.NaN, _steps.Count)]);
         }
 
-        if (double.IsNaN(row.LearningRate) && !double.IsNaN(r.LearningRate))
+        if (double.IsNaN(_learningRate[row]) && !double.IsNaN(r.LearningRate))
         {
-            row.LearningRate = r.LearningRate;
+            _learningRate[row] = r.LearningRate;
         }
 
-        _replaced += row.Layers.ContainsKey(index) ? 1 : 0;
-        row.Layers[index] = (r.Activity, r.ExcludedFraction);
+        // A repeated (step, layer) row replaces the earlier one (a restart that re-used step numbers).
+        _replaced += double.IsNaN(_layerActivity[index][row]) && double.IsNaN(_layerExcluded[index][row]) ? 0 : 1;
+        _layerActivity[index][row] = r.Activity;
+        _layerExcluded[index][row] = r.ExcludedFraction;
     }
 
     public RunTrace Build()
     {
         int n = _steps.Count;
-        long[] steps = new long[n];
-        double[] activity = new double[n], loss = new double[n], lr = new double[n], excluded = new double[n];
-        double[][] layerActivity = [.. _layers.Select(_ => new double[n])];
-        double[][] layerExcluded = [.. _layers.Select(_ => new double[n])];
-        int i = 0;
-        foreach ((long step, StepRow row) in _steps)
+        int[] order = [.. Enumerable.Range(0, n)];
+        if (!_sorted)
         {
-            steps[i] = step;
-            loss[i] = row.Loss;
-            lr[i] = row.LearningRate;
-            excluded[i] = row.Excluded;
+            long[] keys = [.. _steps];
+            Array.Sort(keys, order);
+        }
+
+        double[] activity = new double[n];
+        double[][] layers = [.. _layerActivity.Select(c => Gather(c, order))];
+        for (int i = 0; i < n; i++)
+        {
+            int row = order[i];
+            if (_hasNetwork[row])
+            {
+                activity[i] = _network[row];
+                continue;
+            }
+
+            // No network row: the mean of the finite layer activities.
             double sum = 0;
             int finite = 0;
-            for (int l = 0; l < _layers.Count; l++)
+            foreach (double[] layer in layers)
             {
-                (double a, double e) = row.Layers.TryGetValue(l, out var v) ? v : (double.NaN, double.NaN);
-                layerActivity[l][i] = a;
-                layerExcluded[l][i] = e;
-                if (double.IsFinite(a))
+                if (double.IsFinite(layer[i]))
                 {
-                    sum += a;
+                    sum += layer[i];
                     finite++;
                 }
             }
 
-            activity[i] = row.HasNetwork ? row.Activity : finite > 0 ? sum / finite : double.NaN;
-            i++;
+            activity[i] = finite > 0 ? sum / finite : double.NaN;
         }
 
-        return new RunTrace(_run, steps, activity, loss, lr, excluded,
-            [.. _layers.Select((name, l) => new LayerTrace(name, layerActivity[l], layerExcluded[l]))], _replaced);
+        long[] steps = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            steps[i] = _steps[order[i]];
+        }
+
+        return new RunTrace(_run, steps, activity, Gather(_loss, order), Gather(_learningRate, order), Gather(_networkExcluded, order),
+            [.. _layers.Select((name, l) => new LayerTrace(name, layers[l], Gather(_layerExcluded[l], order)))], _replaced);
     }
 
-    private sealed class StepRow
+    private static double[] Gather(List<double> column, int[] order)
     {
-        public bool HasNetwork { get; set; }
+        double[] result = new double[order.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            result[i] = column[order[i]];
+        }
 
-        public double Activity { get; set; } = double.NaN;
-
-        public double Excluded { get; set; } = double.NaN;
-
-        public double Loss { get; set; } = double.NaN;
-
-        public double LearningRate { get; set; } = double.NaN;
-
-        public Dictionary<int, (double Activity, double Excluded)> Layers { get; } = [];
+        return result;
     }
 }
