@@ -57,6 +57,8 @@ internal static class MlgiApp
         RunsCommand.Create(console),
         ExportCommand.Create(console),
         ImportCommand.Create(console),
+        DiagnoseCommand.Create(console),
+        ClassifierCommand.Create(console),
         TrajectoryCommand.Create(console),
         InterpolateCommand.Create(console),
         RobustnessCommand.Create(console),

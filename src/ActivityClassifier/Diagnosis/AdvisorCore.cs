@@ -1,0 +1,82 @@
+using MLGradientInsight.ActivityClassifier.Actions;
+using MLGradientInsight.ActivityClassifier.Shapes;
+using MLGradientInsight.ActivityClassifier.Traces;
+
+namespace MLGradientInsight.ActivityClassifier.Diagnosis;
+
+/// <summary>One evaluation: a trace (prefix) → snapshot → ranked actions, shared by the offline diagnoser and the live advisor.</summary>
+internal sealed class AdvisorCore
+{
+    private readonly AdvisorOptions _options;
+    private readonly ShapeModel _shapes;
+    private readonly ActionModel? _actions;
+
+    public AdvisorCore(AdvisorOptions options)
+    {
+        options.Validate();
+        _options = options;
+        _shapes = options.Shapes;
+        _actions = options.Kind == AdvisorKind.Model ? options.ActionModel ?? ActionModel.LoadDefault() : null;
+    }
+
+    public ShapeModel Shapes => _shapes;
+
+    public (RunSnapshot? Snapshot, IReadOnlyList<RankedAction> Actions) Evaluate(RunTrace trace)
+    {
+        RunSnapshot? snapshot = RunSnapshot.Create(trace, _shapes);
+        if (snapshot is null || snapshot.Whole.FiniteCount < _options.MinimumSteps)
+        {
+            string why = snapshot is null ? "no finite activity yet (the tracker's warm-up)" : $"only {snapshot.Whole.FiniteCount} steps with activity so far; the advisor waits for {_options.MinimumSteps}";
+            return (snapshot, [new RankedAction(ActionNames.Of(TrainingAction.Continue), 1, why)]);
+        }
+
+        if (_actions is null)
+        {
+            return (snapshot, RuleAdvisor.Rank(snapshot));
+        }
+
+        IReadOnlyList<RankedAction> ranked = _actions.Rank(snapshot);
+        string keep = ActionNames.Of(TrainingAction.Continue);
+        if (ranked[0].Action != keep && (ranked[0].Score < _options.AlarmThreshold || LossIsFalling(snapshot)))
+        {
+            // Not sure enough to alarm: continue goes first, the rest keep their order.
+            ranked = [.. ranked.Where(a => a.Action == keep), .. ranked.Where(a => a.Action != keep)];
+        }
+
+        return (snapshot, ranked);
+    }
+
+    /// <summary>
+    /// The progress gate: the loss of the last window is at most half its start, it is not rising steeply within the window (Theil–Sen change it is not rising within the windowlt; 50 % of its median) and
+    /// it never was NaN/∞. Training that makes this much progress is not told to change (the model alone raised false
+    /// alarms on a held-out regression workload whose loss fell by 90 %).
+    /// </summary>
+    public static bool LossIsFalling(RunSnapshot s) =>
+        s.Network["loss_present"] > 0 && s.Network["loss_vs_start"] <= Math.Log(0.5) && s.Network["loss_slope"] < 0.5
+        && s.Network["loss_non_finite_fraction"] == 0 && s.Whole["loss_non_finite_fraction"] == 0;
+
+    /// <summary>Replays the trace as an online advisor would see it and returns the first alarm step.</summary>
+    public long? FirstAlarm(RunTrace trace)
+    {
+        long? next = null;
+        var confirm = new AlarmConfirmation(_options.ConfirmEvaluations);
+        for (int count = 1; count <= trace.Count; count++)
+        {
+            long step = trace.Steps[count - 1];
+            next ??= step;
+            if (step < next && count < trace.Count)
+            {
+                continue;
+            }
+
+            next = step + _options.IntervalAt(step);
+            (_, IReadOnlyList<RankedAction> actions) = Evaluate(trace.Prefix(count));
+            if (confirm.Alarm(actions[0].Action))
+            {
+                return step;
+            }
+        }
+
+        return null;
+    }
+}

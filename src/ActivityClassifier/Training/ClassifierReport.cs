@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using MLGradientInsight.ActivityClassifier.Shapes;
+
+namespace MLGradientInsight.ActivityClassifier.Training;
+
+/// <summary>The evaluation of the shape model, the action model and the rule baseline on held-out workloads.</summary>
+/// <param name="ShapeConfusion">Rows: true shape (labelling procedure), columns: predicted, both in <see cref="ActivityShape"/> order; real windows of held-out runs.</param>
+/// <param name="Scores">Per advisor and group (each held-out workload, <c>all</c>, optionally <c>pytorch</c>).</param>
+/// <param name="UnusedRuns">Corpus runs not used (condition without effect, or fewer steps with activity than the advisor needs).</param>
+/// <param name="ByCondition">Per advisor and corpus condition (our engine, held-out folds): runs and runs whose top action at the end is the right one.</param>
+public sealed record ClassifierReport(IReadOnlyList<IReadOnlyList<int>> ShapeConfusion, IReadOnlyList<AdvisorScore> Scores, int UnusedRuns, IReadOnlyList<(string Advisor, string Condition, int Runs, int Right)> ByCondition)
+{
+    /// <summary>Gets the macro-averaged F1 of the shape model over the four shapes (classes without examples count as 0 only if predicted).</summary>
+    public double ShapeMacroF1
+    {
+        get
+        {
+            double sum = 0;
+            int classes = 0;
+            for (int c = 0; c < 4; c++)
+            {
+                int tp = ShapeConfusion[c][c];
+                int actual = ShapeConfusion[c].Sum();
+                int predicted = ShapeConfusion.Sum(r => r[c]);
+                if (actual == 0 && predicted == 0)
+                {
+                    continue;
+                }
+
+                classes++;
+                sum += tp == 0 ? 0 : 2.0 * tp / (actual + predicted);
+            }
+
+            return classes == 0 ? double.NaN : sum / classes;
+        }
+    }
+
+    /// <summary>The report as Markdown tables (the README section is this text).</summary>
+    /// <returns>The Markdown.</returns>
+    public string ToMarkdown()
+    {
+        var b = new StringBuilder();
+        b.AppendLine("| advisor | held-out group | right top action (faulty runs) | false alarms, end of run (healthy) | false alarms, online (healthy) | median delay to first alarm (steps) |");
+        b.AppendLine("|---|---|---|---|---|---|");
+        foreach (AdvisorScore s in Scores)
+        {
+            b.AppendLine(CultureInfo.InvariantCulture, $"| {s.Advisor} | {s.Group} | {Pct(s.RightTopAction, s.FaultyRuns)} | {Pct(s.FalseAlarms, s.HealthyRuns)} | {Pct(s.OnlineFalseAlarms, s.HealthyRuns)} | {(double.IsNaN(s.MedianDelay) ? "–" : s.MedianDelay.ToString("0", CultureInfo.InvariantCulture))} |");
+        }
+
+        b.AppendLine();
+        b.AppendLine("Right top action per condition (held-out folds, our engine):");
+        b.AppendLine();
+        b.AppendLine("| condition | " + string.Join(" | ", ByCondition.Select(c => c.Advisor).Distinct()) + " |");
+        b.AppendLine("|---|" + string.Concat(ByCondition.Select(c => c.Advisor).Distinct().Select(_ => "---|")));
+        foreach (string condition in ByCondition.Select(c => c.Condition).Distinct())
+        {
+            b.AppendLine($"| {condition} | " + string.Join(" | ", ByCondition.Where(c => c.Condition == condition).Select(c => Pct(c.Right, c.Runs))) + " |");
+        }
+
+        b.AppendLine();
+        b.AppendLine(CultureInfo.InvariantCulture, $"Shape model on real windows of held-out workloads (labels: the documented procedure), macro-F1 **{ShapeMacroF1:0.000}**:");
+        b.AppendLine();
+        b.AppendLine("| true \\ predicted | " + string.Join(" | ", ShapeNames.All) + " |");
+        b.AppendLine("|---|---|---|---|---|");
+        for (int r = 0; r < 4; r++)
+        {
+            b.AppendLine($"| {ShapeNames.All[r]} | " + string.Join(" | ", ShapeConfusion[r]) + " |");
+        }
+
+        b.AppendLine();
+        b.AppendLine(CultureInfo.InvariantCulture, $"Corpus runs not used: {UnusedRuns}.");
+        return b.ToString();
+    }
+
+    private static string Pct(int count, int total) => total == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * count / total:0.0}% ({count}/{total})");
+}
