@@ -257,10 +257,20 @@ public sealed class RunStore
     /// <param name="runId">The run id.</param>
     /// <returns>The rows; <see cref="ActivityRecord.Run"/> is <paramref name="runId"/>.</returns>
     /// <exception cref="ArgumentException">No run has this id.</exception>
-    public IEnumerable<ActivityRecord> ReadActivity(string runId)
+    public IEnumerable<ActivityRecord> ReadActivity(string runId) => ReadActivity(runId, fromStep: 1);
+
+    /// <summary>
+    /// Reads the activity rows of a run from a step on (for readers that follow a run while it is written), ordered
+    /// like <see cref="ReadActivity(string)"/>. Rows are read lazily; missing values are NaN.
+    /// </summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="fromStep">The first step to read (inclusive).</param>
+    /// <returns>The rows with <c>step ≥ fromStep</c>.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IEnumerable<ActivityRecord> ReadActivity(string runId, long fromStep)
     {
         GetRun(runId);
-        return ReadActivityRows(runId);
+        return ReadActivityRows(runId, fromStep);
     }
 
     /// <summary>
@@ -281,13 +291,21 @@ public sealed class RunStore
     /// <param name="runId">The run id.</param>
     /// <returns>The steps; missing values are NaN.</returns>
     /// <exception cref="ArgumentException">No run has this id.</exception>
-    public IReadOnlyList<StepRecord> ReadSteps(string runId)
+    public IReadOnlyList<StepRecord> ReadSteps(string runId) => ReadSteps(runId, fromStep: 1);
+
+    /// <summary>Reads the step rows of a run from a step on, ordered by step.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="fromStep">The first step to read (inclusive).</param>
+    /// <returns>The steps with <c>step ≥ fromStep</c>; missing values are NaN.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IReadOnlyList<StepRecord> ReadSteps(string runId, long fromStep)
     {
         GetRun(runId);
         using SqliteConnection connection = OpenConnection();
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT step, epoch, loss, learning_rate, step_ms FROM steps WHERE run_id = $id ORDER BY step";
+        command.CommandText = "SELECT step, epoch, loss, learning_rate, step_ms FROM steps WHERE run_id = $id AND step >= $from ORDER BY step";
         command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$from", fromStep);
         using SqliteDataReader reader = command.ExecuteReader();
         var steps = new List<StepRecord>();
         while (reader.Read())
@@ -452,7 +470,7 @@ public sealed class RunStore
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         RunInfo run = GetRun(runId);
-        TraceCsv.Write(path, ReadActivityRows(runId).Select(r => r with { Run = run.Name }));
+        TraceCsv.Write(path, ReadActivityRows(runId, 1).Select(r => r with { Run = run.Name }));
     }
 
     /// <summary>Exports the activity rows of a run as a CSV trace; see <see cref="Export(string, string)"/>.</summary>
@@ -464,7 +482,7 @@ public sealed class RunStore
     {
         ArgumentNullException.ThrowIfNull(writer);
         RunInfo run = GetRun(runId);
-        TraceCsv.Write(writer, ReadActivityRows(runId).Select(r => r with { Run = run.Name }));
+        TraceCsv.Write(writer, ReadActivityRows(runId, 1).Select(r => r with { Run = run.Name }));
     }
 
     /// <summary>Marks runs <c>interrupted</c> whose status is <c>running</c> but whose writer process is gone.</summary>
@@ -536,14 +554,15 @@ public sealed class RunStore
         }
     }
 
-    private IEnumerable<ActivityRecord> ReadActivityRows(string runId)
+    private IEnumerable<ActivityRecord> ReadActivityRows(string runId, long fromStep)
     {
         using SqliteConnection connection = OpenConnection();
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText =
             "SELECT step, epoch, layer, activity, mean_change, excluded_fraction, non_finite_count, grad_norm, weight_norm, update_norm, loss, learning_rate " +
-            "FROM activity WHERE run_id = $id ORDER BY step, layer <> 'network', rowid";
+            "FROM activity WHERE run_id = $id AND step >= $from ORDER BY step, layer <> 'network', rowid";
         command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$from", fromStep);
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
