@@ -221,10 +221,11 @@
         for (const s of r.epochMetrics) if (s.values.length) rows.push([`final ${s.name}`, String(+s.values[s.values.length - 1].toPrecision(5))]);
         let config = {};
         try { config = JSON.parse(r.run.configJson || '{}'); } catch (e) { config = { config: r.run.configJson }; }
-        for (const [k, v] of Object.entries(config)) rows.push([`config: ${k}`, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
-        const table = el('table', { class: 'mlgi-summary' }, ...rows.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v }))));
-        const block = el('div', { class: 'mlgi-run', 'data-run': r.run.id }, el('h3', { text: r.run.name || r.run.id }), table);
-        if (r.run.modelSummary) block.append(el('pre', { class: 'model', text: r.run.modelSummary }));
+        const table = (pairs) => el('table', { class: 'mlgi-summary' }, ...pairs.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v }))));
+        const configRows = Object.entries(config).filter(([, v]) => v !== null).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
+        const block = el('div', { class: 'mlgi-run', 'data-run': r.run.id }, el('h3', { text: r.run.name || r.run.id }), table(rows));
+        if (configRows.length) block.append(el('details', {}, el('summary', { text: `configuration (${configRows.length} settings)` }), table(configRows)));
+        if (r.run.modelSummary) block.append(el('details', {}, el('summary', { text: 'model' }), el('pre', { class: 'model', text: r.run.modelSummary })));
         section.append(block);
       }
       this.root.prepend(section);
