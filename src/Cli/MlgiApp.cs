@@ -31,6 +31,7 @@ internal static class MlgiApp
         {
             TrainCommand.Create(console),
             ReportCommand.Create(console),
+            ServeCommand.Create(console),
         };
         foreach (Command c in StoreCommands.Create(console))
         {
