@@ -27,6 +27,22 @@ public static class RunReportBuilder
         return Build(data, options, Contribute(store, data.Run, options));
     }
 
+    /// <summary>Builds the report of an in-memory activity trace (e.g. <see cref="Transforms.Activity.InMemoryActivitySink.Records"/>
+    /// or rows read with <see cref="Transforms.Traces.TraceCsv"/>), without a store: activity, loss and learning rate from the rows.</summary>
+    /// <param name="name">The name shown for the trace.</param>
+    /// <param name="trace">The activity rows in step order (one run).</param>
+    /// <param name="options">Options, or null for <see cref="ReportOptions.Default"/> (contributors are not called: there is no store).</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static RunReport Build(string name, IEnumerable<Transforms.Activity.ActivityRecord> trace, ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(trace);
+        options ??= ReportOptions.Default;
+        options.Validate();
+        return Build(RunSeriesData.FromTrace(name, trace), options, []);
+    }
+
     /// <summary>Collects the contributors' panels for a run.</summary>
     internal static IReadOnlyList<ReportPanel> Contribute(RunStore store, RunInfo run, ReportOptions options) =>
         options.Contributors.SelectMany(c => c.Contribute(store, run)).ToList();

@@ -228,7 +228,7 @@
         if (r.run.modelSummary) block.append(el('details', {}, el('summary', { text: 'model' }), el('pre', { class: 'model', text: r.run.modelSummary })));
         section.append(block);
       }
-      this.root.prepend(section);
+      this.root.append(section);
     }
 
     /** Switches the activity charts between linear and logarithmic y (non-positive values are not drawn on log). */

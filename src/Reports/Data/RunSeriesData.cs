@@ -73,19 +73,47 @@ internal sealed class RunSeriesData
 
         foreach (ActivityRecord r in store.ReadActivity(RunId, from))
         {
-            if (!_layers.TryGetValue(r.Layer, out SeriesColumns? columns))
-            {
-                columns = new SeriesColumns(3);
-                _layers.Add(r.Layer, columns);
-                _layerOrder.Add(r.Layer);
-            }
-
-            row[ActivityColumn] = r.Activity;
-            row[ExcludedColumn] = r.ExcludedFraction;
-            row[NonFiniteColumn] = r.NonFiniteCount;
-            columns.Add(r.Step, row[..3]);
+            AddActivity(r);
         }
 
         Epochs = store.ReadEpochs(RunId);
+    }
+
+    /// <summary>Makes the data of an in-memory trace (no store): activity rows as given, steps from the network rows' loss and learning rate.</summary>
+    /// <param name="name">The name to show.</param>
+    /// <param name="trace">Activity rows in step order.</param>
+    /// <returns>The data.</returns>
+    public static RunSeriesData FromTrace(string name, IEnumerable<ActivityRecord> trace)
+    {
+        var data = new RunSeriesData(name);
+        Span<double> row = stackalloc double[4];
+        foreach (ActivityRecord r in trace)
+        {
+            data.AddActivity(r);
+            if (r.Layer == ActivityRecord.NetworkLayer && r.Step > data.Steps.LastStep)
+            {
+                row[EpochColumn] = r.Epoch;
+                row[LossColumn] = r.Loss;
+                row[LearningRateColumn] = r.LearningRate;
+                row[StepMillisecondsColumn] = double.NaN;
+                data.Steps.Add(r.Step, row);
+            }
+        }
+
+        data.Run = new RunInfo { Id = name, Name = name, Status = RunStatus.Completed, StepCount = data.Steps.Count };
+        return data;
+    }
+
+    private void AddActivity(ActivityRecord r)
+    {
+        if (!_layers.TryGetValue(r.Layer, out SeriesColumns? columns))
+        {
+            columns = new SeriesColumns(3);
+            _layers.Add(r.Layer, columns);
+            _layerOrder.Add(r.Layer);
+        }
+
+        ReadOnlySpan<double> row = [r.Activity, r.ExcludedFraction, r.NonFiniteCount];
+        columns.Add(r.Step, row);
     }
 }

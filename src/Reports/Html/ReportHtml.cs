@@ -58,6 +58,33 @@ public static class ReportHtml
             """);
     }
 
+    /// <summary>
+    /// Makes an HTML fragment that draws the reports where it is inserted (a notebook output cell): a uniquely named
+    /// container, the style sheets, uPlot, the renderer and the data, all inline.
+    /// </summary>
+    /// <param name="reports">The runs' reports (at least one).</param>
+    /// <returns>The fragment.</returns>
+    /// <exception cref="ArgumentException"><paramref name="reports"/> is empty.</exception>
+    public static string Fragment(IReadOnlyList<RunReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        if (reports.Count == 0)
+        {
+            throw new ArgumentException("A report needs at least one run.", nameof(reports));
+        }
+
+        string id = "mlgi-" + Guid.NewGuid().ToString("N");
+        string json = JsonSerializer.Serialize(reports, ReportJson.Options);
+        return $$"""
+            <div class="mlgi-fragment" id="{{id}}"></div>
+            <style>{{ReportAssets.Inline(ReportAssets.Read("uPlot.min.css"))}}</style>
+            <style>{{ReportAssets.Inline(ReportAssets.Read("report.css"))}}</style>
+            <script>if (!window.uPlot) { {{ReportAssets.Inline(ReportAssets.Read("uPlot.iife.min.js"))}}; window.uPlot = uPlot; }</script>
+            <script>if (!window.MlgiReport) { {{ReportAssets.Inline(ReportAssets.Read("report.js"))}} }</script>
+            <script>new MlgiReport(document.getElementById('{{id}}')).render({{json}});</script>
+            """;
+    }
+
     /// <summary>Writes the report to a file (atomically: a temporary file renamed into place).</summary>
     /// <param name="path">The HTML file.</param>
     /// <param name="reports">The runs' reports.</param>
