@@ -53,7 +53,7 @@ public class TrackerOverheadBenchmarks
         _trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), optimizer, new TrainerOptions { Epochs = 1, BatchSize = 64, Shuffle = false });
         if (Tracked)
         {
-            _attachment = new GradientActivityTracker(model.Parameters).Attach(_trainer, new DiscardSink());
+            _attachment = model.CreateActivityTracker().Attach(_trainer, new DiscardSink());
         }
 
         for (int i = 0; i < 20; i++)
@@ -73,7 +73,7 @@ public class TrackerOverheadBenchmarks
 
     private sealed class DiscardSink : IActivitySink
     {
-        public void Write(ActivityRecord record)
+        public void Write(ReadOnlySpan<ActivityRecord> records, ReadOnlySpan<UnitActivityRecord> units)
         {
         }
     }

@@ -13,7 +13,7 @@ namespace MLGradientInsight.Cli;
 /// <c>mlgi train --track</c>: a gradient-activity tracker attached to the trainer, writing the run,
 /// its steps, epochs and activity rows to the run store in the background.
 /// </summary>
-internal sealed class TrackingSession : IDisposable, IActivitySink
+internal sealed class TrackingSession : IDisposable
 {
     private readonly RunWriter _writer;
     private readonly GradientActivityTracker _tracker;
@@ -79,10 +79,10 @@ internal sealed class TrackingSession : IDisposable, IActivitySink
         RunStore store = RunStore.Open(settings.Store);
         string config = JsonSerializer.Serialize(settings);
         RunWriter writer = store.StartRun(settings.RunName ?? $"{ModelSpec.Describe(settings, train)} on {settings.Dataset}", config, trainer.Model.Summary(train.SampleShape));
-        var tracker = new GradientActivityTracker(trainer.Model.Parameters, Options(settings, writer.RunId));
+        GradientActivityTracker tracker = trainer.Model.CreateActivityTracker(Options(settings, writer.RunId));
         var session = new TrackingSession(writer, tracker);
         console.MarkupLine($"run [bold]{Markup.Escape(writer.RunId)}[/] recording to {Markup.Escape(Path.GetFullPath(settings.Store))}");
-        session._subscriptions.Add(tracker.Attach(trainer, session));
+        session._subscriptions.Add(tracker.Attach(trainer, writer));
         session._subscriptions.Add(trainer.OnStepCompleted((in TrainingStepContext c) => writer.WriteStep(in c)));
         session._subscriptions.Add(trainer.OnEpochCompleted(writer.WriteEpoch));
         return session;
@@ -122,10 +122,6 @@ internal sealed class TrackingSession : IDisposable, IActivitySink
 
     /// <summary>The run was cancelled (Ctrl+C): disposing leaves it marked <c>interrupted</c>.</summary>
     public void Cancelled() => _finished = true;
-
-    public void Write(ActivityRecord record) => _writer.WriteActivity(record);
-
-    public void WriteBatch(ReadOnlySpan<ActivityRecord> records) => _writer.WriteActivity(records);
 
     public void Dispose()
     {

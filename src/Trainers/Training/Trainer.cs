@@ -24,10 +24,9 @@ public sealed class Trainer
     private readonly int[] _groupOfParameter;
     private readonly Tensor _batchFeatures = new(1);
     private readonly Tensor _batchTargets = new(1);
-    private readonly object _gate = new();
-    private TrainingStepHandler[] _gradientHandlers = [];
-    private TrainingStepHandler[] _stepHandlers = [];
-    private Action<EpochSummary>[] _epochHandlers = [];
+    private readonly HandlerList<TrainingStepHandler> _gradientHandlers = new();
+    private readonly HandlerList<TrainingStepHandler> _stepHandlers = new();
+    private readonly HandlerList<Action<EpochSummary>> _epochHandlers = new();
     private long _step;
 
     /// <summary>Creates a trainer.</summary>
@@ -78,17 +77,17 @@ public sealed class Trainer
     /// <summary>Subscribes to every step after backward, before the optimizer update.</summary>
     /// <param name="handler">The handler; it must not keep the spans past the call.</param>
     /// <returns>Dispose to unsubscribe.</returns>
-    public IDisposable OnGradientsComputed(TrainingStepHandler handler) => Subscribe(ref _gradientHandlers, handler);
+    public IDisposable OnGradientsComputed(TrainingStepHandler handler) => _gradientHandlers.Add(handler);
 
     /// <summary>Subscribes to every step after the optimizer update.</summary>
     /// <param name="handler">The handler.</param>
     /// <returns>Dispose to unsubscribe.</returns>
-    public IDisposable OnStepCompleted(TrainingStepHandler handler) => Subscribe(ref _stepHandlers, handler);
+    public IDisposable OnStepCompleted(TrainingStepHandler handler) => _stepHandlers.Add(handler);
 
     /// <summary>Subscribes to the end of every epoch.</summary>
     /// <param name="handler">The handler.</param>
     /// <returns>Dispose to unsubscribe.</returns>
-    public IDisposable OnEpochCompleted(Action<EpochSummary> handler) => Subscribe(ref _epochHandlers, handler);
+    public IDisposable OnEpochCompleted(Action<EpochSummary> handler) => _epochHandlers.Add(handler);
 
     /// <summary>Trains for <see cref="TrainerOptions.Epochs"/> epochs.</summary>
     /// <param name="train">The training set.</param>
@@ -155,14 +154,14 @@ public sealed class Trainer
                 }
 
                 _step = step;
-                Publish(_gradientHandlers, new TrainingStepContext(step, epoch, b, size, loss, _optimizer, parameters, _groupOfParameter, clock.Elapsed.TotalMilliseconds, batchCorrect));
+                Publish(_gradientHandlers.Current, new TrainingStepContext(step, epoch, b, size, loss, _optimizer, parameters, _groupOfParameter, clock.Elapsed.TotalMilliseconds, batchCorrect));
                 _optimizer.Step();
                 if (FindNonFinite(parameters, gradients: false, step, epoch, b) is { } weightReport)
                 {
                     return Stop(epochs, weightReport);
                 }
 
-                Publish(_stepHandlers, new TrainingStepContext(step, epoch, b, size, loss, _optimizer, parameters, _groupOfParameter, clock.Elapsed.TotalMilliseconds, batchCorrect));
+                Publish(_stepHandlers.Current, new TrainingStepContext(step, epoch, b, size, loss, _optimizer, parameters, _groupOfParameter, clock.Elapsed.TotalMilliseconds, batchCorrect));
                 _options.Scheduler?.OnStep(_optimizer, step);
                 lossSum += (double)loss * size;
                 seen += size;
@@ -175,7 +174,7 @@ public sealed class Trainer
             var summary = new EpochSummary(epoch, trainLoss, trainAccuracy, v?.Loss ?? double.NaN, v?.Accuracy ?? double.NaN, _step, epochClock.Elapsed.TotalSeconds);
             epochs.Add(summary);
             _options.Scheduler?.OnEpochEnd(_optimizer, epoch, (float)(v?.Loss ?? trainLoss));
-            foreach (Action<EpochSummary> h in Volatile.Read(ref _epochHandlers))
+            foreach (Action<EpochSummary> h in _epochHandlers.Current)
             {
                 h(summary);
             }
@@ -283,40 +282,53 @@ public sealed class Trainer
         return null;
     }
 
-    private IDisposable Subscribe<T>(ref T[] handlers, T handler)
+    /// <summary>
+    /// The subscribers of one hook, as an immutable array the training loop reads without locking. Each subscription
+    /// removes exactly its own entry (by registration, not by delegate equality), so disposing one subscription of a
+    /// handler subscribed twice, or to two hooks, leaves the others in place.
+    /// </summary>
+    private sealed class HandlerList<T>
         where T : Delegate
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
+        private readonly object _gate = new();
+        private T[] _handlers = [];
+        private object[] _tokens = [];
+
+        public T[] Current => Volatile.Read(ref _handlers);
+
+        public IDisposable Add(T handler)
         {
-            handlers = [.. handlers, handler];
+            ArgumentNullException.ThrowIfNull(handler);
+            var token = new Subscription(this);
+            lock (_gate)
+            {
+                _tokens = [.. _tokens, token];
+                Volatile.Write(ref _handlers, [.. _handlers, handler]);
+            }
+
+            return token;
         }
 
-        return new Subscription<T>(this, handler);
-    }
-
-    private void Unsubscribe<T>(T handler)
-        where T : Delegate
-    {
-        lock (_gate)
+        private void Remove(object token)
         {
-            if (handler is TrainingStepHandler s)
+            lock (_gate)
             {
-                _gradientHandlers = [.. _gradientHandlers.Where(h => h != s)];
-                _stepHandlers = [.. _stepHandlers.Where(h => h != s)];
-            }
-            else if (handler is Action<EpochSummary> e)
-            {
-                _epochHandlers = [.. _epochHandlers.Where(h => h != e)];
+                int index = Array.IndexOf(_tokens, token);
+                if (index < 0)
+                {
+                    return;
+                }
+
+                _tokens = [.. _tokens.AsSpan(0, index), .. _tokens.AsSpan(index + 1)];
+                Volatile.Write(ref _handlers, [.. _handlers.AsSpan(0, index), .. _handlers.AsSpan(index + 1)]);
             }
         }
-    }
 
-    private sealed class Subscription<T>(Trainer owner, T handler) : IDisposable
-        where T : Delegate
-    {
-        private Trainer? _owner = owner;
+        private sealed class Subscription(HandlerList<T> owner) : IDisposable
+        {
+            private HandlerList<T>? _owner = owner;
 
-        public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Unsubscribe(handler);
+            public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Remove(this);
+        }
     }
 }

@@ -67,14 +67,15 @@ public sealed record GradientActivityOptions
     /// <summary>Gets whether every tensor (<c>fc1.weight</c>, <c>fc1.bias</c>) is tracked as its own layer instead of grouping by layer name.</summary>
     public bool PerTensor { get; init; }
 
-    /// <summary>Gets the layer names to track (by <c>Parameter.LayerName</c>); null tracks all layers.</summary>
+    /// <summary>Gets the layer names to track (by <see cref="TrackedTensor.Layer"/>); null tracks all layers.</summary>
     public IReadOnlyCollection<string>? Layers { get; init; }
 
     /// <summary>Gets the run id written into every record.</summary>
     public string RunId { get; init; } = "";
 
     /// <summary>
-    /// Gets whether <see cref="GradientActivityTracker.Attach"/> records weight and update norms; this keeps one
+    /// Gets whether the tracker records weight and update norms (<see cref="GradientActivityTracker.WantsWeights"/>: an
+    /// attached trainer gives the weights around each update); this keeps one
     /// copy of the tracked weights (4 bytes per parameter) and costs one extra pass over the weights per step.
     /// </summary>
     public bool TrackWeightStatistics { get; init; } = true;

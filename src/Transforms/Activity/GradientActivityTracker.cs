@@ -1,15 +1,15 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
-using MLGradientInsight.Trainers;
-using MLGradientInsight.Trainers.Training;
-using Tensor = MLGradientInsight.Trainers.Tensor;
 
 namespace MLGradientInsight.Transforms.Activity;
 
 /// <summary>
 /// Tracks the gradient activity of a network (000 §3): how much each layer's gradients change relative to
 /// their own smoothed history. Usable from any training loop (<see cref="BeginStep"/>, <see cref="AddGradient"/>
-/// per tensor, <see cref="EndStep"/>) or attached to a <see cref="Trainer"/> (<see cref="Attach"/>).
+/// per tensor, <see cref="EndStep"/>) or attached to a trainer by an engine adapter (our engine:
+/// <c>tracker.Attach(trainer, sink)</c> in MLGradientInsight.Trainers.Training). The tracker knows no engine: it takes
+/// <see cref="TrackedTensor"/> descriptions, gradient spans per step and, optionally, weights before and after the
+/// update (<see cref="SetWeightsBeforeUpdate"/>, <see cref="SetWeightsAfterUpdate"/>), and emits <see cref="ActivityRecord"/>s.
 /// </summary>
 /// <remarks>
 /// <para>Per tracked layer (tensors sharing a layer name; per tensor with <see cref="GradientActivityOptions.PerTensor"/>):
@@ -53,7 +53,9 @@ public sealed unsafe class GradientActivityTracker
     private double _learningRate = double.NaN;
     private bool _hasActivity;
     private LayerActivity _network;
-    private bool _attached;
+    private readonly float[][]? _weightsBefore;
+    private float[]? _unitScratch;
+    private int _claimed;
 
     // Arguments of the parallel chunk pass (valid only during one RunChunksInParallel call).
     private int _nextChunk;
@@ -65,17 +67,6 @@ public sealed unsafe class GradientActivityTracker
     private int _chunkLength;
     private ActivityKernel.Settings _chunkSettings;
     private ActivitySums[]? _chunkSums;
-
-    /// <summary>Creates a tracker for a model's parameters (tensor index i = <paramref name="parameters"/>[i]).</summary>
-    /// <param name="parameters">The parameters, e.g. <c>Sequential.Parameters</c>.</param>
-    /// <param name="options">The settings, or null for defaults.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
-    /// <exception cref="ArgumentException">No parameters, or <see cref="GradientActivityOptions.Layers"/> names an unknown layer.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public GradientActivityTracker(IReadOnlyList<Parameter> parameters, GradientActivityOptions? options = null)
-        : this(ToLayout(parameters), options)
-    {
-    }
 
     /// <summary>Creates a tracker for a layout of gradient tensors (tensor index i = <paramref name="tensors"/>[i]).</summary>
     /// <param name="tensors">The tensors in the order their gradients will be given.</param>
@@ -98,10 +89,7 @@ public sealed unsafe class GradientActivityTracker
         foreach (TrackedTensor t in _tensors)
         {
             ArgumentNullException.ThrowIfNull(t, nameof(tensors));
-            if (t.Length <= 0)
-            {
-                throw new ArgumentException($"Tensor '{t.Name}' has shape {Tensor.FormatShape(t.Shape)} with no elements.", nameof(tensors));
-            }
+            t.Validate(nameof(tensors));
 
             if (!names.Add(t.Name))
             {
@@ -153,6 +141,29 @@ public sealed unsafe class GradientActivityTracker
         foreach (LayerState layer in _layers)
         {
             Layout(layer);
+        }
+
+        if (_options.TrackWeightStatistics)
+        {
+            _weightsBefore = new float[_tensors.Length][];
+            for (int i = 0; i < _tensors.Length; i++)
+            {
+                _weightsBefore[i] = _layerOfTensor[i] >= 0 ? new float[_tensors[i].Length] : [];
+            }
+        }
+
+        if (_options.Grouping == ActivityGrouping.Unit || _options.Detail == ActivityDetail.Unit)
+        {
+            int largest = 0;
+            for (int i = 0; i < _tensors.Length; i++)
+            {
+                if (_layerOfTensor[i] >= 0 && _tensors[i].UnitAxis != 0)
+                {
+                    largest = Math.Max(largest, _tensors[i].Length);
+                }
+            }
+
+            _unitScratch = largest > 0 ? new float[largest] : null;
         }
 
         _worker = new ChunkWorker(this);
@@ -234,6 +245,9 @@ public sealed unsafe class GradientActivityTracker
             layer.RawNonFinite = 0;
             layer.WeightNorm = double.NaN;
             layer.UpdateNorm = double.NaN;
+            layer.WeightSquares = 0;
+            layer.UpdateSquares = 0;
+            layer.WeightTensors = 0;
             layer.LearningRate = learningRate;
             layer.Grouped?.AsSpan().Clear();
             if (layer.UnitSum is not null)
@@ -278,6 +292,15 @@ public sealed unsafe class GradientActivityTracker
         }
 
         LayerState layer = _layers[li];
+        TrackedTensor tensor = _tensors[tensorIndex];
+        if (tensor.UnitAxis != 0 && _unitScratch is not null)
+        {
+            // Unit-major order for unit grouping and unit detail: (outer, units, inner) → (units, outer, inner).
+            Span<float> permuted = _unitScratch.AsSpan(0, length);
+            MoveUnitAxisFirst(gradient, permuted, tensor.Shape, tensor.UnitAxis);
+            gradient = permuted;
+        }
+
         if (_options.Grouping == ActivityGrouping.Element)
         {
             int offset = _valueOffset[tensorIndex];
@@ -389,6 +412,90 @@ public sealed unsafe class GradientActivityTracker
         s.LearningRate = learningRate;
     }
 
+    /// <summary>Gets whether the tracker wants the weights around this step's update: the step produced activity and
+    /// <see cref="GradientActivityOptions.TrackWeightStatistics"/> is on. Adapters then call <see cref="SetWeightsBeforeUpdate"/>
+    /// for every tracked tensor before the optimizer step and <see cref="SetWeightsAfterUpdate"/> after it.</summary>
+    public bool WantsWeights => _hasActivity && _weightsBefore is not null;
+
+    /// <summary>Gets the layer a tensor is tracked in.</summary>
+    /// <param name="tensorIndex">The tensor index in <see cref="Tensors"/>.</param>
+    /// <returns>The layer index, or −1 when the tensor's layer is not tracked (<see cref="GradientActivityOptions.Layers"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tensorIndex"/> is not a tensor index.</exception>
+    public int LayerOfTensor(int tensorIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tensorIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tensorIndex, _tensors.Length);
+        return _layerOfTensor[tensorIndex];
+    }
+
+    /// <summary>Gets the tensors of a tracked layer.</summary>
+    /// <param name="layer">The layer index.</param>
+    /// <returns>Their indices in <see cref="Tensors"/>, in layout order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not a layer index.</exception>
+    public IReadOnlyList<int> TensorsOfLayer(int layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, _layers.Length);
+        return _layers[layer].Tensors;
+    }
+
+    /// <summary>Gives a tracked tensor's weights before this step's update (copied; used for the update norm).</summary>
+    /// <param name="tensorIndex">The tensor index.</param>
+    /// <param name="weights">The weights, <c>Tensors[tensorIndex].Length</c> values.</param>
+    /// <exception cref="InvalidOperationException"><see cref="WantsWeights"/> is false.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tensorIndex"/> is not the index of a tracked tensor.</exception>
+    /// <exception cref="ArgumentException">The length differs from the tensor's.</exception>
+    public void SetWeightsBeforeUpdate(int tensorIndex, ReadOnlySpan<float> weights) =>
+        weights.CopyTo(WeightBuffer(tensorIndex, weights.Length));
+
+    /// <summary>
+    /// Gives a tracked tensor's weights after this step's update: adds ‖θ‖² and ‖θ − θ_before‖² to its layer, so the
+    /// records carry the layer's weight and update norms (and the network's over every tensor given).
+    /// </summary>
+    /// <param name="tensorIndex">The tensor index.</param>
+    /// <param name="weights">The updated weights.</param>
+    /// <exception cref="InvalidOperationException"><see cref="WantsWeights"/> is false.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tensorIndex"/> is not the index of a tracked tensor.</exception>
+    /// <exception cref="ArgumentException">The length differs from the tensor's.</exception>
+    public void SetWeightsAfterUpdate(int tensorIndex, ReadOnlySpan<float> weights)
+    {
+        float[] before = WeightBuffer(tensorIndex, weights.Length);
+        LayerState layer = _layers[_layerOfTensor[tensorIndex]];
+        layer.WeightSquares += TensorPrimitives.SumOfSquares(weights);
+        float d = TensorPrimitives.Distance(weights, before);
+        layer.UpdateSquares += (double)d * d;
+        layer.WeightTensors++;
+        layer.WeightNorm = Math.Sqrt(layer.WeightSquares);
+        layer.UpdateNorm = Math.Sqrt(layer.UpdateSquares);
+    }
+
+    /// <summary>Sets the learning rate of a tracked layer for the last step (its records' <c>learning_rate</c>).</summary>
+    /// <param name="layer">The layer index.</param>
+    /// <param name="learningRate">The learning rate.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not a layer index.</exception>
+    public void SetLearningRate(int layer, double learningRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, _layers.Length);
+        _layers[layer].LearningRate = learningRate;
+    }
+
+    /// <summary>
+    /// Marks the tracker as fed by one training loop. Engine adapters call it when they attach, so that one tracker
+    /// cannot be fed by two loops at once (its state would mix two gradient streams).
+    /// </summary>
+    /// <returns>Dispose to release the claim.</returns>
+    /// <exception cref="InvalidOperationException">The tracker is already claimed.</exception>
+    public IDisposable Claim()
+    {
+        if (Interlocked.CompareExchange(ref _claimed, 1, 0) != 0)
+        {
+            ThrowInvalid("The tracker is already attached to a trainer; dispose that attachment first.");
+        }
+
+        return new ClaimRelease(this);
+    }
+
     /// <summary>Sets the network-level weight statistics of the last step (used in the network record).</summary>
     /// <param name="weightNorm">L2 norm of all tracked weights after the update.</param>
     /// <param name="updateNorm">L2 norm of the whole update.</param>
@@ -410,6 +517,20 @@ public sealed unsafe class GradientActivityTracker
             return 0;
         }
 
+        double networkWeights = 0, networkUpdate = 0;
+        int weightTensors = 0;
+        foreach (LayerState layer in _layers)
+        {
+            networkWeights += layer.WeightSquares;
+            networkUpdate += layer.UpdateSquares;
+            weightTensors += layer.WeightTensors;
+        }
+
+        if (weightTensors > 0)
+        {
+            SetNetworkStatistics(Math.Sqrt(networkWeights), Math.Sqrt(networkUpdate));
+        }
+
         ActivityRecord[] records = _recordBuffer ??= new ActivityRecord[_layers.Length + 1];
         records[0] = ToRecord(_network);
         for (int i = 0; i < _layers.Length; i++)
@@ -417,7 +538,6 @@ public sealed unsafe class GradientActivityTracker
             records[i + 1] = ToRecord(_layers[i].ToActivity());
         }
 
-        sink.WriteBatch(records);
         if (_options.Detail == ActivityDetail.Unit)
         {
             int total = _layers.Sum(l => l.UnitCount);
@@ -431,49 +551,14 @@ public sealed unsafe class GradientActivityTracker
                 }
             }
 
-            sink.WriteUnits(units);
+            sink.Write(records, units);
+        }
+        else
+        {
+            sink.Write(records, []);
         }
 
         return records.Length;
-    }
-
-    /// <summary>
-    /// Attaches the tracker to a trainer: every step's gradients are tracked (after backward, before the update) and,
-    /// after the update, the records (with weight and update norms and learning rates) are written to <paramref name="sink"/>.
-    /// </summary>
-    /// <param name="trainer">The trainer; its model's parameters must match the tracker's layout.</param>
-    /// <param name="sink">Receives the records.</param>
-    /// <returns>Dispose to detach.</returns>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The model's parameters do not match the layout.</exception>
-    /// <exception cref="InvalidOperationException">The tracker is already attached.</exception>
-    public IDisposable Attach(Trainer trainer, IActivitySink sink)
-    {
-        ArgumentNullException.ThrowIfNull(trainer);
-        ArgumentNullException.ThrowIfNull(sink);
-        IReadOnlyList<Parameter> parameters = trainer.Model.Parameters;
-        if (parameters.Count != _tensors.Length)
-        {
-            throw new ArgumentException($"The model has {parameters.Count} parameters but the tracker was built for {_tensors.Length}.", nameof(trainer));
-        }
-
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            if (parameters[i].Name != _tensors[i].Name || parameters[i].Length != _tensors[i].Length)
-            {
-                throw new ArgumentException(
-                    $"Parameter {i} is '{parameters[i].Name}' {Tensor.FormatShape(parameters[i].Shape)} but the tracker expects '{_tensors[i].Name}' {Tensor.FormatShape(_tensors[i].Shape)}.",
-                    nameof(trainer));
-            }
-        }
-
-        if (_attached)
-        {
-            ThrowInvalid("The tracker is already attached to a trainer; dispose that attachment first.");
-        }
-
-        _attached = true;
-        return new Attachment(this, trainer, sink);
     }
 
     internal LayerActivity LayerResult(int layer)
@@ -495,12 +580,6 @@ public sealed unsafe class GradientActivityTracker
 
     /// <summary>Internal state for tests: M of a layer.</summary>
     internal ReadOnlySpan<float> MeanOf(int layer) => _layers[layer].Mean;
-
-    private static List<TrackedTensor> ToLayout(IReadOnlyList<Parameter> parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        return [.. parameters.Select(p => new TrackedTensor(p.LayerName, p.Name, p.Shape.ToArray()))];
-    }
 
     private void Layout(LayerState layer)
     {
@@ -793,10 +872,56 @@ public sealed unsafe class GradientActivityTracker
     private static void ThrowInvalid(string message) => throw new InvalidOperationException(message);
 
     [DoesNotReturn]
-    private void ThrowLength(int tensorIndex, int length) =>
+    private void ThrowLength(int tensorIndex, int length, string what = "gradient") =>
         throw new ArgumentException(
-            $"The gradient of '{_tensors[tensorIndex].Name}' has {length} values but its shape {Tensor.FormatShape(_tensors[tensorIndex].Shape)} has {_tensors[tensorIndex].Length}.",
-            "gradient");
+            $"The {what} of '{_tensors[tensorIndex].Name}' has {length} values but its shape {TrackedTensor.FormatShape(_tensors[tensorIndex].Shape)} has {_tensors[tensorIndex].Length}.",
+            what);
+
+    /// <summary>Copies a tensor laid out as (outer, units, inner) into (units, outer, inner).</summary>
+    private static void MoveUnitAxisFirst(ReadOnlySpan<float> source, Span<float> destination, int[] shape, int axis)
+    {
+        int outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++)
+        {
+            outer *= shape[d];
+        }
+
+        for (int d = axis + 1; d < shape.Length; d++)
+        {
+            inner *= shape[d];
+        }
+
+        int units = shape[axis];
+        for (int o = 0; o < outer; o++)
+        {
+            for (int u = 0; u < units; u++)
+            {
+                source.Slice(((o * units) + u) * inner, inner).CopyTo(destination.Slice(((u * outer) + o) * inner, inner));
+            }
+        }
+    }
+
+    private float[] WeightBuffer(int tensorIndex, int length)
+    {
+        if (!WantsWeights)
+        {
+            ThrowInvalid("The tracker takes weights only after a step that produced activity with TrackWeightStatistics on; check WantsWeights first.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(tensorIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tensorIndex, _tensors.Length);
+        if (_layerOfTensor[tensorIndex] < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tensorIndex), tensorIndex, $"Tensor '{_tensors[tensorIndex].Name}' is in a layer that is not tracked.");
+        }
+
+        if (length != _tensors[tensorIndex].Length)
+        {
+            ThrowLength(tensorIndex, length, "weights");
+        }
+
+        return _weightsBefore![tensorIndex];
+    }
 
     private sealed class LayerState(string name)
     {
@@ -821,6 +946,9 @@ public sealed unsafe class GradientActivityTracker
         public double ExcludedFraction = double.NaN;
         public double WeightNorm = double.NaN;
         public double UpdateNorm = double.NaN;
+        public double WeightSquares;
+        public double UpdateSquares;
+        public int WeightTensors;
         public double LearningRate = double.NaN;
 
         public LayerActivity ToActivity() => new(
@@ -845,106 +973,16 @@ public sealed unsafe class GradientActivityTracker
         }
     }
 
-    private sealed class Attachment : IDisposable
+    private sealed class ClaimRelease(GradientActivityTracker owner) : IDisposable
     {
-        private readonly GradientActivityTracker _tracker;
-        private readonly IActivitySink _sink;
-        private readonly float[][]? _before;
-        private readonly int[] _firstTensorOfLayer;
-        private IDisposable? _gradients;
-        private IDisposable? _completed;
-
-        public Attachment(GradientActivityTracker tracker, Trainer trainer, IActivitySink sink)
-        {
-            _tracker = tracker;
-            _sink = sink;
-            if (tracker._options.TrackWeightStatistics)
-            {
-                _before = new float[tracker._tensors.Length][];
-                for (int i = 0; i < _before.Length; i++)
-                {
-                    _before[i] = tracker._layerOfTensor[i] >= 0 ? new float[tracker._tensors[i].Length] : [];
-                }
-            }
-
-            _firstTensorOfLayer = [.. tracker._layers.Select(l => l.Tensors[0])];
-            _gradients = trainer.OnGradientsComputed(OnGradients);
-            _completed = trainer.OnStepCompleted(OnCompleted);
-        }
+        private GradientActivityTracker? _owner = owner;
 
         public void Dispose()
         {
-            Interlocked.Exchange(ref _gradients, null)?.Dispose();
-            if (Interlocked.Exchange(ref _completed, null) is { } completed)
+            if (Interlocked.Exchange(ref _owner, null) is { } tracker)
             {
-                completed.Dispose();
-                _tracker._attached = false;
+                Volatile.Write(ref tracker._claimed, 0);
             }
-        }
-
-        private void OnGradients(in TrainingStepContext context)
-        {
-            GradientActivityTracker t = _tracker;
-            t.BeginStep(context.Step, context.Epoch, context.Loss, context.ParameterCount > 0 ? context.LearningRate(0) : double.NaN);
-            for (int i = 0; i < t._tensors.Length; i++)
-            {
-                if (t._layerOfTensor[i] >= 0)
-                {
-                    t.AddGradient(i, context.Gradients(i));
-                }
-            }
-
-            if (t.EndStep() && _before is not null)
-            {
-                for (int i = 0; i < _before.Length; i++)
-                {
-                    if (t._layerOfTensor[i] >= 0)
-                    {
-                        context.Weights(i).CopyTo(_before[i]);
-                    }
-                }
-            }
-        }
-
-        private void OnCompleted(in TrainingStepContext context)
-        {
-            GradientActivityTracker t = _tracker;
-            if (!t._hasActivity || t._step != context.Step)
-            {
-                return;
-            }
-
-            double networkWeights = 0, networkUpdate = 0;
-            for (int li = 0; li < t._layers.Length; li++)
-            {
-                LayerState layer = t._layers[li];
-                double lr = context.LearningRate(_firstTensorOfLayer[li]);
-                if (_before is null)
-                {
-                    layer.LearningRate = lr;
-                    continue;
-                }
-
-                double weights = 0, update = 0;
-                foreach (int i in layer.Tensors)
-                {
-                    ReadOnlySpan<float> w = context.Weights(i);
-                    weights += TensorPrimitives.SumOfSquares(w);
-                    float d = TensorPrimitives.Distance(w, _before[i]);
-                    update += (double)d * d;
-                }
-
-                networkWeights += weights;
-                networkUpdate += update;
-                t.SetLayerStatistics(li, Math.Sqrt(weights), Math.Sqrt(update), lr);
-            }
-
-            if (_before is not null)
-            {
-                t.SetNetworkStatistics(Math.Sqrt(networkWeights), Math.Sqrt(networkUpdate));
-            }
-
-            t.WriteRecords(_sink);
         }
     }
 }

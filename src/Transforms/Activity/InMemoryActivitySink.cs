@@ -14,27 +14,18 @@ public sealed class InMemoryActivitySink : IActivitySink
     public IReadOnlyList<UnitActivityRecord> Units => _units;
 
     /// <inheritdoc/>
-    public void Write(ActivityRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        _records.Add(record);
-    }
-
-    /// <inheritdoc/>
-    public void WriteBatch(ReadOnlySpan<ActivityRecord> records)
+    /// <exception cref="ArgumentNullException">A row is null.</exception>
+    public void Write(ReadOnlySpan<ActivityRecord> records, ReadOnlySpan<UnitActivityRecord> units)
     {
         foreach (ActivityRecord record in records)
         {
-            Write(record);
+            ArgumentNullException.ThrowIfNull(record, nameof(records));
+            _records.Add(record);
         }
-    }
 
-    /// <inheritdoc/>
-    public void WriteUnits(ReadOnlySpan<UnitActivityRecord> records)
-    {
-        foreach (UnitActivityRecord record in records)
+        foreach (UnitActivityRecord record in units)
         {
-            ArgumentNullException.ThrowIfNull(record);
+            ArgumentNullException.ThrowIfNull(record, nameof(units));
             _units.Add(record);
         }
     }

@@ -7,7 +7,7 @@ namespace MLGradientInsight.Transforms.Activity;
 /// <param name="ExcludedFraction">Fraction of tracked values excluded at this step (thresholds and non-finite values).</param>
 /// <param name="NonFiniteCount">Number of non-finite gradient values at this step.</param>
 /// <param name="GradientNorm">L2 norm of the finite gradient values.</param>
-/// <param name="WeightNorm">L2 norm of the weights after the update (NaN unless set by <see cref="GradientActivityTracker.SetLayerStatistics"/> or an attached trainer).</param>
+/// <param name="WeightNorm">L2 norm of the weights after the update (NaN unless given by <see cref="GradientActivityTracker.SetWeightsAfterUpdate"/> or <see cref="GradientActivityTracker.SetLayerStatistics"/>).</param>
 /// <param name="UpdateNorm">L2 norm of the update (NaN unless set).</param>
 /// <param name="LearningRate">The learning rate (NaN unless given).</param>
 /// <param name="Count">Number of tracked values (elements, units or tensors, depending on the grouping).</param>

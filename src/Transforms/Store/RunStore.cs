@@ -388,14 +388,9 @@ public sealed class RunStore
 
             using SqliteCommand insertActivity = connection.CreateCommand();
             insertActivity.Transaction = transaction;
-            insertActivity.CommandText =
-                "INSERT INTO activity (run_id, step, epoch, layer, activity, mean_change, excluded_fraction, non_finite_count, grad_norm, weight_norm, update_norm, loss, learning_rate) " +
-                "VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12)";
-            for (int i = 0; i <= 12; i++)
-            {
-                insertActivity.Parameters.Add(new SqliteParameter($"$p{i}", DBNull.Value));
-            }
-
+            insertActivity.CommandText = ActivityTable.InsertSql(replace: false);
+            ActivityTable.AddValueParameters(insertActivity);
+            SqliteParameter activityRun = insertActivity.Parameters.Add("$run", SqliteType.Text);
             insertActivity.Prepare();
             var steps = new Dictionary<(string Run, long Step), (StepRecord Step, bool FromNetwork)>();
             foreach (ActivityRecord record in records)
@@ -410,20 +405,8 @@ public sealed class RunStore
                     insertRun.ExecuteNonQuery();
                 }
 
-                SqliteParameterCollection p = insertActivity.Parameters;
-                p[0].Value = id;
-                p[1].Value = record.Step;
-                p[2].Value = record.Epoch;
-                p[3].Value = record.Layer;
-                p[4].Value = SqliteValues.ToDb(record.Activity);
-                p[5].Value = SqliteValues.ToDb(record.MeanChange);
-                p[6].Value = SqliteValues.ToDb(record.ExcludedFraction);
-                p[7].Value = record.NonFiniteCount;
-                p[8].Value = SqliteValues.ToDb(record.GradientNorm);
-                p[9].Value = SqliteValues.ToDb(record.WeightNorm);
-                p[10].Value = SqliteValues.ToDb(record.UpdateNorm);
-                p[11].Value = SqliteValues.ToDb(record.Loss);
-                p[12].Value = SqliteValues.ToDb(record.LearningRate);
+                activityRun.Value = id;
+                ActivityTable.Bind(insertActivity.Parameters, record);
                 insertActivity.ExecuteNonQuery();
 
                 bool isNetwork = record.Layer == ActivityRecord.NetworkLayer;
@@ -558,30 +541,13 @@ public sealed class RunStore
     {
         using SqliteConnection connection = OpenConnection();
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText =
-            "SELECT step, epoch, layer, activity, mean_change, excluded_fraction, non_finite_count, grad_norm, weight_norm, update_norm, loss, learning_rate " +
-            "FROM activity WHERE run_id = $id AND step >= $from ORDER BY step, layer <> 'network', rowid";
+        command.CommandText = ActivityTable.SelectByRunSql;
         command.Parameters.AddWithValue("$id", runId);
         command.Parameters.AddWithValue("$from", fromStep);
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return new ActivityRecord
-            {
-                Run = runId,
-                Step = reader.GetInt64(0),
-                Epoch = reader.GetInt32(1),
-                Layer = reader.GetString(2),
-                Activity = SqliteValues.ReadDouble(reader, 3),
-                MeanChange = SqliteValues.ReadDouble(reader, 4),
-                ExcludedFraction = SqliteValues.ReadDouble(reader, 5),
-                NonFiniteCount = reader.GetInt32(6),
-                GradientNorm = SqliteValues.ReadDouble(reader, 7),
-                WeightNorm = SqliteValues.ReadDouble(reader, 8),
-                UpdateNorm = SqliteValues.ReadDouble(reader, 9),
-                Loss = SqliteValues.ReadDouble(reader, 10),
-                LearningRate = SqliteValues.ReadDouble(reader, 11),
-            };
+            yield return ActivityTable.Read(reader, runId);
         }
     }
 

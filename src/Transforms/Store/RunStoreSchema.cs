@@ -1,3 +1,5 @@
+using MLGradientInsight.Transforms.Activity;
+
 namespace MLGradientInsight.Transforms.Store;
 
 /// <summary>The DDL of the run store (documented for SQL users in docs/store-schema.md).</summary>
@@ -6,8 +8,8 @@ internal static class RunStoreSchema
     /// <summary>The value of <c>PRAGMA application_id</c> in a run store: ASCII "MLGI".</summary>
     public const int ApplicationId = 0x4D4C4749;
 
-    /// <summary>Creates every table and index of schema version 1.</summary>
-    public const string CreateVersion1 = """
+    /// <summary>Creates every table and index of schema version 1 (the <c>activity</c> table from <see cref="ActivityColumns"/>).</summary>
+    public static readonly string CreateVersion1 = """
         CREATE TABLE schema_info (
             version      INTEGER NOT NULL,
             created_utc  TEXT    NOT NULL,
@@ -36,22 +38,8 @@ internal static class RunStoreSchema
             step_ms       REAL,
             PRIMARY KEY (run_id, step)
         );
-        CREATE TABLE activity (
-            run_id            TEXT    NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            step              INTEGER NOT NULL,
-            epoch             INTEGER NOT NULL,
-            layer             TEXT    NOT NULL,
-            activity          REAL,
-            mean_change       REAL,
-            excluded_fraction REAL,
-            non_finite_count  INTEGER NOT NULL DEFAULT 0,
-            grad_norm         REAL,
-            weight_norm       REAL,
-            update_norm       REAL,
-            loss              REAL,
-            learning_rate     REAL,
-            PRIMARY KEY (run_id, step, layer)
-        );
+        """ + ActivityColumns.StoreTableSql + """
+
         CREATE INDEX activity_by_layer ON activity (run_id, layer, step);
         CREATE TABLE epochs (
             run_id         TEXT    NOT NULL REFERENCES runs(id) ON DELETE CASCADE,

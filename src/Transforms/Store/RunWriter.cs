@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
-using MLGradientInsight.Trainers.Training;
 using MLGradientInsight.Transforms.Activity;
 
 namespace MLGradientInsight.Transforms.Store;
@@ -117,10 +116,11 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    void IActivitySink.Write(ActivityRecord record) => WriteActivity(record);
-
-    /// <inheritdoc/>
-    void IActivitySink.WriteBatch(ReadOnlySpan<ActivityRecord> records) => WriteActivity(records);
+    void IActivitySink.Write(ReadOnlySpan<ActivityRecord> records, ReadOnlySpan<UnitActivityRecord> units)
+    {
+        WriteActivity(records);
+        WriteUnits(units);
+    }
 
     /// <summary>Enqueues one step row.</summary>
     /// <param name="step">The 1-based global step. A second row for the same step replaces the first.</param>
@@ -148,15 +148,6 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
         WriteStep(record.Step, record.Epoch, record.Loss, record.LearningRate, record.StepMilliseconds);
     }
 
-    /// <summary>Enqueues the step row of a trainer step (loss, learning rate of the first group, duration).</summary>
-    /// <param name="context">The step, as passed to a <see cref="TrainingStepHandler"/>.</param>
-    /// <exception cref="InvalidOperationException">The run is finished, or the background writer failed.</exception>
-    public void WriteStep(in TrainingStepContext context)
-    {
-        double learningRate = context.Optimizer.Groups.Count > 0 ? context.Optimizer.Groups[0].LearningRate : double.NaN;
-        WriteStep(context.Step, context.Epoch, context.Loss, learningRate, context.StepMilliseconds);
-    }
-
     /// <summary>Enqueues one epoch row; its <see cref="EpochRecord.Run"/> is ignored.</summary>
     /// <param name="record">The epoch. A second row for the same epoch replaces the first.</param>
     /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
@@ -167,23 +158,6 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         ArgumentOutOfRangeException.ThrowIfNegative(record.Epoch, nameof(record));
         Enqueue(new PendingWrite(PendingKind.Epoch, null, 0, record.Epoch, record.TrainLoss, record.TrainAccuracy, record.ValidationLoss, record.ValidationAccuracy));
-    }
-
-    /// <summary>Enqueues the epoch row of a trainer epoch summary.</summary>
-    /// <param name="summary">The summary, as passed to an <c>OnEpochCompleted</c> handler.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="summary"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">The run is finished, or the background writer failed.</exception>
-    public void WriteEpoch(EpochSummary summary)
-    {
-        ArgumentNullException.ThrowIfNull(summary);
-        WriteEpoch(new EpochRecord
-        {
-            Epoch = summary.Epoch,
-            TrainLoss = summary.TrainLoss,
-            TrainAccuracy = summary.TrainAccuracy,
-            ValidationLoss = summary.ValidationLoss,
-            ValidationAccuracy = summary.ValidationAccuracy,
-        });
     }
 
     /// <summary>Blocks until every row written before this call is committed.</summary>
@@ -469,19 +443,7 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
             case PendingKind.Activity:
             {
                 ActivityRecord r = item.Activity!;
-                SqliteParameterCollection p = _insertActivity!.Parameters;
-                p[0].Value = r.Step;
-                p[1].Value = r.Epoch;
-                p[2].Value = r.Layer;
-                p[3].Value = SqliteValues.ToDb(r.Activity);
-                p[4].Value = SqliteValues.ToDb(r.MeanChange);
-                p[5].Value = SqliteValues.ToDb(r.ExcludedFraction);
-                p[6].Value = r.NonFiniteCount;
-                p[7].Value = SqliteValues.ToDb(r.GradientNorm);
-                p[8].Value = SqliteValues.ToDb(r.WeightNorm);
-                p[9].Value = SqliteValues.ToDb(r.UpdateNorm);
-                p[10].Value = SqliteValues.ToDb(r.Loss);
-                p[11].Value = SqliteValues.ToDb(r.LearningRate);
+                ActivityTable.Bind(_insertActivity!.Parameters, r);
                 _insertActivity.ExecuteNonQuery();
                 lastStep = Math.Max(lastStep, r.Step);
                 break;
@@ -531,10 +493,7 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
 
     private void PrepareCommands()
     {
-        _insertActivity = Prepare(
-            "INSERT OR REPLACE INTO activity (run_id, step, epoch, layer, activity, mean_change, excluded_fraction, non_finite_count, grad_norm, weight_norm, update_norm, loss, learning_rate) " +
-            "VALUES ($run, $p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11)",
-            12);
+        _insertActivity = Prepare(ActivityTable.InsertSql(replace: true), ActivityColumns.All.Length - 1);
         _insertStep = Prepare(
             "INSERT OR REPLACE INTO steps (run_id, step, epoch, loss, learning_rate, step_ms) VALUES ($run, $p0, $p1, $p2, $p3, $p4)",
             5);

@@ -9,7 +9,7 @@ namespace MLGradientInsight.Transforms.Traces;
 /// (<see cref="ActivityRecord"/>). Traces written by other tools (a PyTorch script) can be imported and compared.
 /// </summary>
 /// <remarks>
-/// <para>Columns may come in any order; unknown columns are ignored; header names are matched ignoring case and
+/// <para>The columns are <see cref="ActivityColumns.All"/>. Columns may come in any order; unknown columns are ignored; header names are matched ignoring case and
 /// surrounding spaces. Required: <c>step</c>, <c>layer</c>, <c>activity</c>. Optional: <c>run</c>, <c>epoch</c>,
 /// <c>mean_change</c>, <c>excluded_fraction</c>, <c>non_finite_count</c>, <c>grad_norm</c>, <c>weight_norm</c>,
 /// <c>update_norm</c>, <c>loss</c>, <c>learning_rate</c>. The layer <c>network</c> marks the whole-network row.</para>
@@ -20,25 +20,11 @@ namespace MLGradientInsight.Transforms.Traces;
 /// </remarks>
 public static class TraceCsv
 {
-    private const int RunColumn = 0;
-    private const int StepColumn = 1;
-    private const int EpochColumn = 2;
-    private const int LayerColumn = 3;
-    private const int ActivityColumn = 4;
-    private const int MeanChangeColumn = 5;
-    private const int ExcludedFractionColumn = 6;
-    private const int NonFiniteCountColumn = 7;
-    private const int GradientNormColumn = 8;
-    private const int WeightNormColumn = 9;
-    private const int UpdateNormColumn = 10;
-    private const int LossColumn = 11;
-    private const int LearningRateColumn = 12;
+    private const int RunColumn = ActivityColumns.Run;
+    private const int StepColumn = ActivityColumns.Step;
+    private const int LayerColumn = ActivityColumns.Layer;
 
-    private static readonly string[] s_columns =
-    [
-        "run", "step", "epoch", "layer", "activity", "mean_change", "excluded_fraction", "non_finite_count",
-        "grad_norm", "weight_norm", "update_norm", "loss", "learning_rate",
-    ];
+    private static readonly string[] s_columns = [.. ActivityColumns.All.Select(c => c.Name)];
 
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -78,23 +64,8 @@ public static class TraceCsv
                 throw new ArgumentException($"Record {index} (step {record.Step}) has an empty layer name; every row needs a layer (or '{ActivityRecord.NetworkLayer}').", nameof(records));
             }
 
-            WriteText(writer, record.Run);
-            writer.Write(',');
-            writer.Write(record.Step.ToString(CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.Write(record.Epoch.ToString(CultureInfo.InvariantCulture));
-            writer.Write(',');
-            WriteText(writer, record.Layer);
-            WriteNumber(writer, record.Activity);
-            WriteNumber(writer, record.MeanChange);
-            WriteNumber(writer, record.ExcludedFraction);
-            writer.Write(',');
-            writer.Write(record.NonFiniteCount.ToString(CultureInfo.InvariantCulture));
-            WriteNumber(writer, record.GradientNorm);
-            WriteNumber(writer, record.WeightNorm);
-            WriteNumber(writer, record.UpdateNorm);
-            WriteNumber(writer, record.Loss);
-            WriteNumber(writer, record.LearningRate);
+            var line = new LineWriter(writer);
+            ActivityColumns.Write(record, ref line);
             writer.Write('\n');
             index++;
         }
@@ -147,22 +118,7 @@ public static class TraceCsv
             }
 
             var row = new Row(fields, map, header, sourceName, line);
-            var record = new ActivityRecord
-            {
-                Run = map[RunColumn] < 0 ? "" : fields[map[RunColumn]],
-                Step = row.Long(StepColumn),
-                Epoch = row.Int(EpochColumn),
-                Layer = row.Layer(),
-                Activity = row.Double(ActivityColumn, required: true),
-                MeanChange = row.Double(MeanChangeColumn),
-                ExcludedFraction = row.Double(ExcludedFractionColumn),
-                NonFiniteCount = row.Int(NonFiniteCountColumn),
-                GradientNorm = row.Double(GradientNormColumn),
-                WeightNorm = row.Double(WeightNormColumn),
-                UpdateNorm = row.Double(UpdateNormColumn),
-                Loss = row.Double(LossColumn),
-                LearningRate = row.Double(LearningRateColumn),
-            };
+            ActivityRecord record = ActivityColumns.Read(ref row);
 
             if (!seen.TryAdd((record.Run, record.Step, record.Layer), line))
             {
@@ -202,9 +158,10 @@ public static class TraceCsv
             map[known] = i;
         }
 
-        foreach (int required in (ReadOnlySpan<int>)[StepColumn, LayerColumn, ActivityColumn])
+        foreach (ActivityColumn column in ActivityColumns.All)
         {
-            if (map[required] < 0)
+            int required = column.Index;
+            if (column.RequiredInTrace && map[required] < 0)
             {
                 string separator = header.Length == 1 && header[0].Contains(';', StringComparison.Ordinal) ? " The header seems to use ';' between columns: traces use ','."
                     : header.Length == 1 && header[0].Contains('\t', StringComparison.Ordinal) ? " The header seems to use tabs between columns: traces use ','."
@@ -245,12 +202,6 @@ public static class TraceCsv
         writer.Write('"');
     }
 
-    private static void WriteNumber(TextWriter writer, double value)
-    {
-        writer.Write(',');
-        writer.Write(FormatDouble(value));
-    }
-
     /// <summary>Formats a double in the shortest form that parses back to the same value (<c>NaN</c>, <c>Infinity</c>, <c>1E-45</c>).</summary>
     /// <param name="value">The value.</param>
     /// <returns>The invariant-culture text.</returns>
@@ -286,10 +237,48 @@ public static class TraceCsv
         return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
-    /// <summary>The cells of one data row, with parsing that reports errors at their line and column.</summary>
-    private readonly ref struct Row(List<string> fields, int[] map, string[] header, string source, int line)
+    /// <summary>Writes one record's cells, comma-separated, in column order.</summary>
+    private readonly struct LineWriter(TextWriter writer) : IActivityValueTarget
     {
-        public long Long(int column)
+        public void Text(int column, string value)
+        {
+            Separate(column);
+            WriteText(writer, value);
+        }
+
+        public void Int32(int column, int value)
+        {
+            Separate(column);
+            writer.Write(value.ToString(CultureInfo.InvariantCulture));
+        }
+
+        public void Int64(int column, long value)
+        {
+            Separate(column);
+            writer.Write(value.ToString(CultureInfo.InvariantCulture));
+        }
+
+        public void Double(int column, double value)
+        {
+            Separate(column);
+            writer.Write(FormatDouble(value));
+        }
+
+        private void Separate(int column)
+        {
+            if (column > 0)
+            {
+                writer.Write(',');
+            }
+        }
+    }
+
+    /// <summary>The cells of one data row, with parsing that reports errors at their line and column.</summary>
+    private readonly ref struct Row(List<string> fields, int[] map, string[] header, string source, int line) : IActivityValueSource
+    {
+        public string Text(int column) => column == LayerColumn ? Layer() : map[column] < 0 ? "" : fields[map[column]];
+
+        public long Int64(int column)
         {
             string text = fields[map[column]].Trim();
             if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) || value < 0)
@@ -302,7 +291,7 @@ public static class TraceCsv
             return value;
         }
 
-        public int Int(int column)
+        public int Int32(int column)
         {
             if (map[column] < 0)
             {
@@ -334,8 +323,9 @@ public static class TraceCsv
             return text;
         }
 
-        public double Double(int column, bool required = false)
+        public double Double(int column)
         {
+            bool required = ActivityColumns.All[column].RequiredInTrace;
             if (map[column] < 0)
             {
                 return double.NaN;

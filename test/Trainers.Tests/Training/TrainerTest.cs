@@ -48,6 +48,48 @@ public sealed class TrainerTest
     }
 
     [TestMethod]
+    public void Disposing_one_subscription_keeps_the_same_handler_s_other_subscriptions()
+    {
+        Sequential model = SmallNet(1);
+        var trainer = new Trainer(model, new SoftmaxCrossEntropyLoss(), new Sgd(model.Parameters, 0.1f), new TrainerOptions { Epochs = 1, BatchSize = 16 });
+        Dataset data = TwoBlobs(32, 2);                                       // 2 steps per Fit
+        int calls = 0;
+        void Count(in TrainingStepContext c) => calls++;
+        TrainingStepHandler handler = Count;
+        IDisposable first = trainer.OnGradientsComputed(handler);
+        IDisposable second = trainer.OnGradientsComputed(handler);
+        IDisposable completed = trainer.OnStepCompleted(handler);
+        int epochs = 0;
+        Action<EpochSummary> onEpoch = _ => epochs++;
+        IDisposable epochA = trainer.OnEpochCompleted(onEpoch);
+        IDisposable epochB = trainer.OnEpochCompleted(onEpoch);
+
+        trainer.Fit(data);
+        Assert.AreEqual(2 * 3, calls);
+        Assert.AreEqual(2, epochs);
+
+        first.Dispose();
+        first.Dispose();                                                      // twice: still removes one entry only
+        epochA.Dispose();
+        calls = epochs = 0;
+        trainer.Fit(data);
+        Assert.AreEqual(2 * 2, calls, "the second gradient subscription and the step subscription remain");
+        Assert.AreEqual(1, epochs);
+
+        completed.Dispose();
+        calls = 0;
+        trainer.Fit(data);
+        Assert.AreEqual(2, calls, "only the second gradient subscription remains");
+
+        second.Dispose();
+        epochB.Dispose();
+        calls = epochs = 0;
+        trainer.Fit(data);
+        Assert.AreEqual(0, calls);
+        Assert.AreEqual(0, epochs);
+    }
+
+    [TestMethod]
     public void Hooks_SeeEveryStepInOrder_AndUnsubscribeStops()
     {
         Sequential model = SmallNet(3);

@@ -15,10 +15,10 @@ public sealed class RunWriterUnitActivityTest
         RunWriter writer = store.StartRun("sink");
         IActivitySink sink = writer;
 
-        sink.WriteBatch([new ActivityRecord { Step = 1, Layer = "network", Activity = 0.5 }, new ActivityRecord { Step = 1, Layer = "fc1", Activity = 0.25 }]);
-        sink.Write(new ActivityRecord { Step = 2, Layer = "network", Activity = 0.125 });
-        sink.WriteUnits([new UnitActivityRecord("ignored", 1, "fc2", 1, double.NaN), new UnitActivityRecord("", 1, "fc2", 0, 1e-45), new UnitActivityRecord("", 1, "fc1", 0, 2)]);
-        sink.WriteUnits([new UnitActivityRecord("", 2, "fc1", 0, double.PositiveInfinity)]);
+        sink.Write(
+            [new ActivityRecord { Step = 1, Layer = "network", Activity = 0.5 }, new ActivityRecord { Step = 1, Layer = "fc1", Activity = 0.25 }],
+            [new UnitActivityRecord("ignored", 1, "fc2", 1, double.NaN), new UnitActivityRecord("", 1, "fc2", 0, 1e-45), new UnitActivityRecord("", 1, "fc1", 0, 2)]);
+        sink.Write([new ActivityRecord { Step = 2, Layer = "network", Activity = 0.125 }], [new UnitActivityRecord("", 2, "fc1", 0, double.PositiveInfinity)]);
         writer.Complete();
         writer.Dispose();
 

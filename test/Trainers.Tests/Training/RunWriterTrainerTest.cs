@@ -1,12 +1,12 @@
-using MLGradientInsight.Trainers;
 using MLGradientInsight.Trainers.Data;
 using MLGradientInsight.Trainers.Layers;
 using MLGradientInsight.Trainers.Losses;
 using MLGradientInsight.Trainers.Optimizers;
 using MLGradientInsight.Trainers.Training;
+using MLGradientInsight.Trainers.Tests.Data;
 using MLGradientInsight.Transforms.Store;
 
-namespace MLGradientInsight.Transforms.Tests.Store;
+namespace MLGradientInsight.Trainers.Tests.Training;
 
 [TestClass]
 public sealed class RunWriterTrainerTest
@@ -14,7 +14,7 @@ public sealed class RunWriterTrainerTest
     [TestMethod]
     public void Trainer_hooks_record_every_step_and_epoch_as_the_trainer_reports_them()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         RunStore store = RunStore.Open(folder.File("runs.db"));
         var random = new Random(7);
         var model = new Sequential("net", new Linear("fc1", 2, 4, random), new Tanh("act1"), new Linear("fc2", 4, 2, random));
