@@ -45,6 +45,11 @@
     render(reports) {
       this.reports = reports;
       const specs = this.specs(reports);
+      // One step axis for every step chart: the range of all their points (so the charts line up), or the user's zoom.
+      let lo = Infinity, hi = -Infinity;
+      for (const spec of specs) if (spec.series && !spec.free) for (const s of spec.series) if (s.x.length) { lo = Math.min(lo, s.x[0]); hi = Math.max(hi, s.x[s.x.length - 1]); }
+      this.stepRange = lo <= hi ? [lo, hi > lo ? hi : lo + 1] : [0, 1];
+      this.syncing = true;
       const seen = new Set();
       for (const spec of specs) {
         seen.add(spec.id);
@@ -53,6 +58,7 @@
         else { if (existing) this.remove(spec.id); this.create(spec); }
       }
       for (const id of [...this.charts.keys()]) if (!seen.has(id)) this.remove(id);
+      this.syncing = false;
       this.renderSummary(reports);
       this.root.dataset.rendered = String((Number(this.root.dataset.rendered) || 0) + 1);
     }
@@ -123,6 +129,8 @@
       const entry = { box, title, caption, signature: spec.signature, spec };
       if (spec.panel) entry.u = this.drawPanel(spec.panel, plot);
       else entry.u = new uPlot(this.options_(spec, box), this.align(spec), plot);
+      // Double-click resets the zoom of all step charts (seen before uPlot's own handler, which then auto-ranges).
+      if (!spec.free && !spec.panel) box.addEventListener('dblclick', () => { this.xRange = null; }, true);
       this.charts.set(spec.id, entry);
       this.caption(entry, spec);
     }
@@ -169,7 +177,7 @@
       const log = spec.logY || (spec.activity && this.logActivity);
       const opts = {
         width, height: spec.small ? 180 : 260, series,
-        scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+        scales: { x: spec.free ? { time: false } : { time: false, range: (u, min, max) => this.stepScale(u, min, max) }, y: log ? { distr: 3 } : {} },
         axes: [{ label: spec.free ? spec.xLabel : 'step' }, { label: spec.yLabel || undefined, size: 60 }],
         legend: { live: true },
         cursor: spec.free ? { drag: { x: true, y: false } } : { sync: { key: 'mlgi-steps', setSeries: false }, drag: { x: true, y: false } },
@@ -179,8 +187,7 @@
         opts.hooks.setScale = [(u, key) => {
           if (key !== 'x' || self.syncing) return;
           const { min, max } = u.scales.x;
-          const full = u.data[0].length ? [u.data[0][0], u.data[0][u.data[0].length - 1]] : [min, max];
-          self.xRange = (min > full[0] || max < full[1]) ? { min, max } : null;
+          self.xRange = (min > self.stepRange[0] || max < self.stepRange[1]) ? { min, max } : null;
           self.syncing = true;
           for (const c of self.charts.values()) if (c.u !== u && c.u && c.u.setScale && !c.spec.free && !c.spec.panel) c.u.setScale('x', { min, max });
           self.syncing = false;
@@ -196,6 +203,14 @@
         }
       }
       return opts;
+    }
+
+    /** x range of a step chart: an automatic range (its own data extent) becomes the shared step range or the zoom. */
+    stepScale(u, min, max) {
+      const x = u.data[0];
+      const auto = !x.length || (min === x[0] && max === x[x.length - 1]);
+      if (!auto) return [min, max];
+      return this.xRange ? [this.xRange.min, this.xRange.max] : this.stepRange;
     }
 
     drawPanel(p, plot) {

@@ -74,6 +74,7 @@ public sealed partial class BrowserTest
         Assert.AreEqual(activitySteps, await page.EvaluateAsync<int>("() => mlgiReport.charts.get('network').u.data[1].filter(v => v != null).length"));
         Assert.AreEqual(steps, await page.EvaluateAsync<int>("() => mlgiReport.charts.get('loss').u.data[0].length"));
         Assert.AreEqual((double)run.StepCount, await page.EvaluateAsync<double>("() => { const x = mlgiReport.charts.get('loss').u.data[0]; return x[x.length - 1]; }"));
+        Assert.IsLessThanOrEqualTo(1.0, await page.EvaluateAsync<double>("() => mlgiReport.charts.get('loss').u.scales.x.min"), "the shared step axis shows step 1 (activity starts after warm-up, loss does not)");
         Assert.AreEqual(layers, await page.Locator("[data-chart^=layer-]").CountAsync());
         Assert.IsGreaterThan(layers + 4, await page.Locator(".mlgi-chart canvas").CountAsync());
         await Screenshot(page, "dashboard-run.png");
