@@ -71,9 +71,13 @@ internal sealed class RunSeriesData
             Steps.Add(s.Step, row);
         }
 
-        foreach (ActivityRecord r in store.ReadActivity(RunId, from))
+        // Layer by layer: each read is an index range scan, where reading the whole run in step order needs a sort.
+        foreach (string layer in store.ReadLayers(RunId))
         {
-            AddActivity(r);
+            foreach (ActivityRecord r in store.ReadLayerActivity(RunId, layer, from))
+            {
+                AddActivity(r);
+            }
         }
 
         Epochs = store.ReadEpochs(RunId);

@@ -23,6 +23,10 @@ internal static class ActivityTable
     public static string SelectByRunSql { get; } =
         $"SELECT {string.Join(", ", s_values.Select(c => c.StoreName))} FROM activity WHERE run_id = $id AND step >= $from ORDER BY step, layer <> 'network', rowid";
 
+    /// <summary>Gets the SELECT of every column but the run, filtered by <c>$id</c>, <c>$layer</c> and <c>step >= $from</c>, in step order (served by the <c>activity_by_layer</c> index, no sort).</summary>
+    public static string SelectByLayerSql { get; } =
+        $"SELECT {string.Join(", ", s_values.Select(c => c.StoreName))} FROM activity WHERE run_id = $id AND layer = $layer AND step >= $from ORDER BY step";
+
     /// <summary>Adds <c>$p0 …</c> (in this order, so they can be set by position) to a command.</summary>
     /// <param name="command">The command using <see cref="InsertSql"/>.</param>
     public static void AddValueParameters(SqliteCommand command)

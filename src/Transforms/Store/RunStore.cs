@@ -273,6 +273,58 @@ public sealed class RunStore
         return ReadActivityRows(runId, fromStep);
     }
 
+    /// <summary>Lists the layers that have activity rows in a run: <c>network</c> first, then in the order first written.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <returns>The layer names.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IReadOnlyList<string> ReadLayers(string runId)
+    {
+        GetRun(runId);
+        using SqliteConnection connection = OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT layer FROM activity WHERE run_id = $id GROUP BY layer ORDER BY layer <> 'network', MIN(rowid)";
+        command.Parameters.AddWithValue("$id", runId);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var layers = new List<string>();
+        while (reader.Read())
+        {
+            layers.Add(reader.GetString(0));
+        }
+
+        return layers;
+    }
+
+    /// <summary>
+    /// Reads the activity rows of one layer of a run from a step on, in step order. Served by the (run, layer, step)
+    /// index without sorting, so it is the fast way to read long runs layer by layer (charts, dashboards).
+    /// </summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="layer">The layer name (<c>network</c> for the whole network).</param>
+    /// <param name="fromStep">The first step to read (inclusive).</param>
+    /// <returns>The rows, read lazily; missing values are NaN.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IEnumerable<ActivityRecord> ReadLayerActivity(string runId, string layer, long fromStep = 1)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        GetRun(runId);
+        return ReadLayerRows(runId, layer, fromStep);
+    }
+
+    private IEnumerable<ActivityRecord> ReadLayerRows(string runId, string layer, long fromStep)
+    {
+        using SqliteConnection connection = OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = ActivityTable.SelectByLayerSql;
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$layer", layer);
+        command.Parameters.AddWithValue("$from", fromStep);
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return ActivityTable.Read(reader, runId);
+        }
+    }
+
     /// <summary>
     /// Reads the per-unit activity rows of a run (000 §3.4.4), written when the tracker runs with unit detail;
     /// ordered by step, then layer name, then unit. Rows are read lazily; NaN activity reads back as NaN.
