@@ -118,6 +118,7 @@ public sealed partial class BrowserTest
     [TestMethod]
     public async Task The_report_file_renders_from_disk_with_the_network_blocked()
     {
+        RequireBrowser();
         string html = s_folder!.File("report.html");
         MlgiProcess.Run(s_folder.Path, "report", "short", "--store", s_store, "--out", html);
         var store = RunStore.Open(s_store);
@@ -150,14 +151,18 @@ public sealed partial class BrowserTest
         await Screenshot(page, "report.png");
     }
 
-    private async Task<IPage> NewPage()
+    private static void RequireBrowser()
     {
         if (s_browser is null)
         {
             Assert.Inconclusive($"Chromium is not installed at {Chromium}; install it with 'sudo apt-get install -y chromium' (CI's .ci/run does).");
         }
+    }
 
-        IBrowserContext context = await s_browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+    private async Task<IPage> NewPage()
+    {
+        RequireBrowser();
+        IBrowserContext context = await s_browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
         IPage page = await context.NewPageAsync();
         page.PageError += (_, e) => TestContext.WriteLine("page error: " + e);
         return page;
