@@ -138,6 +138,41 @@ public sealed class RunReportBuilderTest
     }
 
     [TestMethod]
+    public void Refreshing_while_steps_and_activity_are_written_at_different_paces_leaves_no_gap()
+    {
+        using var folder = new TempFolder();
+        RunStore store = RunStore.Open(folder.File("runs.db"));
+        RunWriter writer = store.StartRun("uneven");
+        for (long step = 1; step <= 80; step++)
+        {
+            writer.WriteActivity(new ActivityRecord { Step = step, Epoch = 1, Layer = ActivityRecord.NetworkLayer, Activity = step });
+            if (step <= 30)
+            {
+                writer.WriteStep(step, 1, step, 0.1, 1);
+            }
+        }
+
+        writer.Flush();
+        var data = new RunSeriesData(writer.RunId);
+        data.Refresh(store);
+        for (long step = 31; step <= 80; step++)
+        {
+            writer.WriteStep(step, 1, step, 0.1, 1);
+        }
+
+        writer.WriteActivity(new ActivityRecord { Step = 81, Epoch = 1, Layer = ActivityRecord.NetworkLayer, Activity = 81 });
+        writer.WriteActivity(new ActivityRecord { Step = 81, Epoch = 1, Layer = "late", Activity = 1 });
+        writer.Complete();
+        writer.Dispose();
+        data.Refresh(store);
+
+        RunReport report = RunReportBuilder.Build(data, ReportOptions.Default, []);
+        CollectionAssert.AreEqual(Enumerable.Range(1, 80).Select(s => (double)s).ToArray(), report.Loss.X, "every step's loss, none skipped");
+        CollectionAssert.AreEqual(Enumerable.Range(1, 81).Select(s => (double)s).ToArray(), report.NetworkActivity.Values);
+        Assert.AreEqual("late", report.LayerActivity.Single().Name, "a layer that appears later is read from its start");
+    }
+
+    [TestMethod]
     [DataRow(15)]
     [DataRow(1_000_001)]
     public void A_point_budget_out_of_range_is_rejected(int maxPoints)

@@ -48,19 +48,17 @@ internal sealed class RunSeriesData
     /// <returns>The columns.</returns>
     public SeriesColumns Layer(string layer) => _layers[layer];
 
-    /// <summary>Reads what the store has added since the last call (the last step read is read again, in case it was incomplete).</summary>
+    /// <summary>
+    /// Reads what the store has added since the last call. Steps and every layer are topped up from their own last
+    /// step (read again, in case it was incomplete), so tables written at different paces never leave gaps.
+    /// </summary>
     /// <param name="store">The store.</param>
     /// <exception cref="ArgumentException">The run no longer exists.</exception>
     public void Refresh(RunStore store)
     {
         Run = store.GetRun(RunId);
-        long from = Math.Max(1, LastStep);
+        long from = Math.Max(1, Steps.LastStep);
         Steps.TrimFrom(from);
-        foreach (SeriesColumns layer in _layers.Values)
-        {
-            layer.TrimFrom(from);
-        }
-
         Span<double> row = stackalloc double[4];
         foreach (StepRecord s in store.ReadSteps(RunId, from))
         {
@@ -74,7 +72,14 @@ internal sealed class RunSeriesData
         // Layer by layer: each read is an index range scan, where reading the whole run in step order needs a sort.
         foreach (string layer in store.ReadLayers(RunId))
         {
-            foreach (ActivityRecord r in store.ReadLayerActivity(RunId, layer, from))
+            long layerFrom = 1;
+            if (_layers.TryGetValue(layer, out SeriesColumns? columns))
+            {
+                layerFrom = Math.Max(1, columns.LastStep);
+                columns.TrimFrom(layerFrom);
+            }
+
+            foreach (ActivityRecord r in store.ReadLayerActivity(RunId, layer, layerFrom))
             {
                 AddActivity(r);
             }
