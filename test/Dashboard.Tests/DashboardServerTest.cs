@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using MLGradientInsight.Reports;
 using MLGradientInsight.Reports.Model;
+using MLGradientInsight.Reports;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
+using MLGradientInsight.Transforms.Tests.Store;
+using Microsoft.AspNetCore.Builder;
 
 namespace MLGradientInsight.Dashboard.Tests;
 

@@ -2,6 +2,7 @@ using MLGradientInsight.Reports.Data;
 using MLGradientInsight.Reports.Model;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
+using MLGradientInsight.Transforms.Tests.Store;
 
 namespace MLGradientInsight.Reports.Tests;
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
+using MLGradientInsight.Transforms.Tests.Store;
 
 namespace MLGradientInsight.Dashboard.Tests.Browser;
 

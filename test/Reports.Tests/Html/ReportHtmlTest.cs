@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using MLGradientInsight.Reports.Html;
 using MLGradientInsight.Reports.Model;
 using MLGradientInsight.Transforms.Store;
+using MLGradientInsight.Transforms.Tests.Store;
 
 namespace MLGradientInsight.Reports.Tests.Html;
 
