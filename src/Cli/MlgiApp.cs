@@ -32,6 +32,11 @@ internal static class MlgiApp
             TrainCommand.Create(console),
             ReportCommand.Create(console),
             ServeCommand.Create(console),
+            TrajectoryCommand.Create(console),
+            InterpolateCommand.Create(console),
+            RobustnessCommand.Create(console),
+            ImportanceCommand.Create(console),
+            GradNetCommand.Create(console),
         };
         foreach (Command c in StoreCommands.Create(console))
         {
