@@ -26,6 +26,12 @@ public static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "report")
+        {
+            ReportRunner.Run(args[1..]);
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "gradspace-throughput")
         {
             GradientSpaceRunner.Throughput(args[1..]);

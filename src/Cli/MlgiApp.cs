@@ -58,6 +58,8 @@ internal static class MlgiApp
         ExportCommand.Create(console),
         ImportCommand.Create(console),
         DiagnoseCommand.Create(console),
+        ReportCommand.Create(console),
+        ServeCommand.Create(console),
         ClassifierCommand.Create(console),
         TrajectoryCommand.Create(console),
         InterpolateCommand.Create(console),

@@ -19,9 +19,13 @@ internal static class ActivityTable
         $"INSERT {(replace ? "OR REPLACE " : "")}INTO activity (run_id, {string.Join(", ", s_values.Select(c => c.StoreName))}) " +
         $"VALUES ($run, {string.Join(", ", s_values.Select((_, i) => $"$p{i}"))})";
 
-    /// <summary>Gets the SELECT of every column but the run, filtered by <c>$id</c>, in step order with the network row first.</summary>
+    /// <summary>Gets the SELECT of every column but the run, filtered by <c>$id</c> and <c>step >= $from</c>, in step order with the network row first.</summary>
     public static string SelectByRunSql { get; } =
-        $"SELECT {string.Join(", ", s_values.Select(c => c.StoreName))} FROM activity WHERE run_id = $id ORDER BY step, layer <> 'network', rowid";
+        $"SELECT {string.Join(", ", s_values.Select(c => c.StoreName))} FROM activity WHERE run_id = $id AND step >= $from ORDER BY step, layer <> 'network', rowid";
+
+    /// <summary>Gets the SELECT of every column but the run, filtered by <c>$id</c>, <c>$layer</c> and <c>step >= $from</c>, in step order (served by the <c>activity_by_layer</c> index, no sort).</summary>
+    public static string SelectByLayerSql { get; } =
+        $"SELECT {string.Join(", ", s_values.Select(c => c.StoreName))} FROM activity WHERE run_id = $id AND layer = $layer AND step >= $from ORDER BY step";
 
     /// <summary>Adds <c>$p0 …</c> (in this order, so they can be set by position) to a command.</summary>
     /// <param name="command">The command using <see cref="InsertSql"/>.</param>

@@ -257,10 +257,72 @@ public sealed class RunStore
     /// <param name="runId">The run id.</param>
     /// <returns>The rows; <see cref="ActivityRecord.Run"/> is <paramref name="runId"/>.</returns>
     /// <exception cref="ArgumentException">No run has this id.</exception>
-    public IEnumerable<ActivityRecord> ReadActivity(string runId)
+    public IEnumerable<ActivityRecord> ReadActivity(string runId) => ReadActivity(runId, fromStep: 1);
+
+    /// <summary>
+    /// Reads the activity rows of a run from a step on (for readers that follow a run while it is written), ordered
+    /// like <see cref="ReadActivity(string)"/>. Rows are read lazily; missing values are NaN.
+    /// </summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="fromStep">The first step to read (inclusive).</param>
+    /// <returns>The rows with <c>step ≥ fromStep</c>.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IEnumerable<ActivityRecord> ReadActivity(string runId, long fromStep)
     {
         GetRun(runId);
-        return ReadActivityRows(runId);
+        return ReadActivityRows(runId, fromStep);
+    }
+
+    /// <summary>Lists the layers that have activity rows in a run: <c>network</c> first, then in the order first written.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <returns>The layer names.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IReadOnlyList<string> ReadLayers(string runId)
+    {
+        GetRun(runId);
+        using SqliteConnection connection = OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT layer FROM activity WHERE run_id = $id GROUP BY layer ORDER BY layer <> 'network', MIN(rowid)";
+        command.Parameters.AddWithValue("$id", runId);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var layers = new List<string>();
+        while (reader.Read())
+        {
+            layers.Add(reader.GetString(0));
+        }
+
+        return layers;
+    }
+
+    /// <summary>
+    /// Reads the activity rows of one layer of a run from a step on, in step order. Served by the (run, layer, step)
+    /// index without sorting, so it is the fast way to read long runs layer by layer (charts, dashboards).
+    /// </summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="layer">The layer name (<c>network</c> for the whole network).</param>
+    /// <param name="fromStep">The first step to read (inclusive).</param>
+    /// <returns>The rows, read lazily; missing values are NaN.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IEnumerable<ActivityRecord> ReadLayerActivity(string runId, string layer, long fromStep = 1)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        GetRun(runId);
+        return ReadLayerRows(runId, layer, fromStep);
+    }
+
+    private IEnumerable<ActivityRecord> ReadLayerRows(string runId, string layer, long fromStep)
+    {
+        using SqliteConnection connection = OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = ActivityTable.SelectByLayerSql;
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$layer", layer);
+        command.Parameters.AddWithValue("$from", fromStep);
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return ActivityTable.Read(reader, runId);
+        }
     }
 
     /// <summary>
@@ -281,13 +343,21 @@ public sealed class RunStore
     /// <param name="runId">The run id.</param>
     /// <returns>The steps; missing values are NaN.</returns>
     /// <exception cref="ArgumentException">No run has this id.</exception>
-    public IReadOnlyList<StepRecord> ReadSteps(string runId)
+    public IReadOnlyList<StepRecord> ReadSteps(string runId) => ReadSteps(runId, fromStep: 1);
+
+    /// <summary>Reads the step rows of a run from a step on, ordered by step.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="fromStep">The first step to read (inclusive).</param>
+    /// <returns>The steps with <c>step ≥ fromStep</c>; missing values are NaN.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IReadOnlyList<StepRecord> ReadSteps(string runId, long fromStep)
     {
         GetRun(runId);
         using SqliteConnection connection = OpenConnection();
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT step, epoch, loss, learning_rate, step_ms FROM steps WHERE run_id = $id ORDER BY step";
+        command.CommandText = "SELECT step, epoch, loss, learning_rate, step_ms FROM steps WHERE run_id = $id AND step >= $from ORDER BY step";
         command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$from", fromStep);
         using SqliteDataReader reader = command.ExecuteReader();
         var steps = new List<StepRecord>();
         while (reader.Read())
@@ -452,7 +522,7 @@ public sealed class RunStore
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         RunInfo run = GetRun(runId);
-        TraceCsv.Write(path, ReadActivityRows(runId).Select(r => r with { Run = run.Name }));
+        TraceCsv.Write(path, ReadActivityRows(runId, 1).Select(r => r with { Run = run.Name }));
     }
 
     /// <summary>Exports the activity rows of a run as a CSV trace; see <see cref="Export(string, string)"/>.</summary>
@@ -464,7 +534,7 @@ public sealed class RunStore
     {
         ArgumentNullException.ThrowIfNull(writer);
         RunInfo run = GetRun(runId);
-        TraceCsv.Write(writer, ReadActivityRows(runId).Select(r => r with { Run = run.Name }));
+        TraceCsv.Write(writer, ReadActivityRows(runId, 1).Select(r => r with { Run = run.Name }));
     }
 
     /// <summary>Marks runs <c>interrupted</c> whose status is <c>running</c> but whose writer process is gone.</summary>
@@ -536,12 +606,13 @@ public sealed class RunStore
         }
     }
 
-    private IEnumerable<ActivityRecord> ReadActivityRows(string runId)
+    private IEnumerable<ActivityRecord> ReadActivityRows(string runId, long fromStep)
     {
         using SqliteConnection connection = OpenConnection();
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = ActivityTable.SelectByRunSql;
         command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$from", fromStep);
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using MLGradientInsight.Reports;
+using MLGradientInsight.Reports.Data;
+using MLGradientInsight.Reports.Downsampling;
+using MLGradientInsight.Reports.Html;
+using MLGradientInsight.Reports.Model;
+using MLGradientInsight.Transforms.Activity;
+using MLGradientInsight.Transforms.Store;
+
+namespace MLGradientInsight.Benchmarks;
+
+/// <summary>
+/// <c>report [--steps 100000] [--layers 20]</c>: writes a synthetic run of that size into a fresh store, then times
+/// what <c>mlgi report</c> and the dashboard do with it: the full read + downsampling, the HTML, an incremental refresh
+/// after 100 more steps (the dashboard's poll), and the downsampling alone.
+/// </summary>
+internal static class ReportRunner
+{
+    public static void Run(string[] args)
+    {
+        int steps = Option(args, "--steps", 100_000);
+        int layers = Option(args, "--layers", 20);
+        string folder = Path.Combine(Path.GetTempPath(), "mlgi-report-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            RunStore store = RunStore.Open(Path.Combine(folder, "runs.db"));
+            var random = new Random(1);
+            var clock = Stopwatch.StartNew();
+            RunWriter writer = store.StartRun("bench");
+            Append(writer, 1, steps, layers, random);
+            writer.Flush();
+            Console.WriteLine($"wrote {steps:N0} steps × ({layers} layers + network) = {(long)steps * (layers + 1):N0} activity rows in {clock.Elapsed.TotalSeconds:F1} s");
+
+            for (int repeat = 0; repeat < 3; repeat++)
+            {
+                clock.Restart();
+                TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                RunReport report = RunReportBuilder.Build(store, writer.RunId);
+                double build = clock.Elapsed.TotalSeconds;
+                double buildCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                clock.Restart();
+                var html = new StringWriter();
+                ReportHtml.Write(html, [report]);
+                double write = clock.Elapsed.TotalSeconds;
+                Console.WriteLine($"report: read + downsample {build:F2} s wall ({buildCpu:F2} s CPU), HTML {write:F2} s, {html.GetStringBuilder().Length / 1e6:F2} MB, network line {report.NetworkActivity.Values.Length:N0} points of {report.NetworkActivity.SourcePoints:N0}");
+            }
+
+            var data = new RunSeriesData(writer.RunId);
+            data.Refresh(store);
+            Append(writer, steps + 1, steps + 100, layers, random);
+            writer.Flush();
+            clock.Restart();
+            data.Refresh(store);
+            RunReport live = RunReportBuilder.Build(data, ReportOptions.Default, []);
+            Console.WriteLine($"dashboard poll after 100 new steps: refresh + rebuild {clock.Elapsed.TotalMilliseconds:F0} ms (last step {live.LastStep:N0})");
+
+            double[] values = Enumerable.Range(0, steps).Select(_ => random.NextDouble()).ToArray();
+            int[] selected = new int[4000];
+            clock.Restart();
+            for (int i = 0; i < 21; i++)
+            {
+                MinMaxDownsampler.Select(values, 4000, selected);
+            }
+
+            Console.WriteLine($"downsampling 21 series of {steps:N0} points to 4,000: {clock.Elapsed.TotalMilliseconds:F1} ms");
+            writer.Complete();
+            writer.Dispose();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void Append(RunWriter writer, long from, long to, int layers, Random random)
+    {
+        var rows = new ActivityRecord[layers + 1];
+        for (long step = from; step <= to; step++)
+        {
+            writer.WriteStep(step, 1, random.NextDouble(), 0.01, 1);
+            for (int l = 0; l <= layers; l++)
+            {
+                rows[l] = new ActivityRecord { Step = step, Epoch = 1, Layer = l == 0 ? ActivityRecord.NetworkLayer : "layer" + l.ToString(CultureInfo.InvariantCulture), Activity = random.NextDouble() * (step % 997 == 0 ? 100 : 1), ExcludedFraction = 0.1 };
+            }
+
+            writer.WriteActivity(rows);
+        }
+    }
+
+    private static int Option(string[] args, string name, int defaultValue)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : defaultValue;
+    }
+}

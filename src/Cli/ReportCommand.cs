@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using MLGradientInsight.Reports;
+using MLGradientInsight.Reports.Html;
+using MLGradientInsight.Reports.Model;
+using MLGradientInsight.Transforms.Store;
+using Spectre.Console;
+
+namespace MLGradientInsight.Cli;
+
+/// <summary><c>mlgi report RUN [RUN…] --out report.html</c>: a self-contained HTML report of one or more runs.</summary>
+internal static class ReportCommand
+{
+    public static Command Create(CliConsole cli)
+    {
+        IAnsiConsole console = cli.Ansi();
+        var runs = new Argument<string[]>("run") { Description = "Run ids, unique id prefixes or unique run names (see mlgi runs); several runs are overlaid.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out") { Description = "The HTML file to write.", DefaultValueFactory = _ => "report.html" };
+        var store = new Option<string>("--store") { Description = "Run store file (SQLite).", DefaultValueFactory = _ => "runs.db" };
+        var maxPoints = new Option<int>("--max-points") { Description = "Most points per chart line; longer series are drawn as their min/max envelope (16 … 1,000,000).", DefaultValueFactory = _ => ReportOptions.Default.MaxPoints };
+        var title = new Option<string?>("--title") { Description = "Page title (default: the run names)." };
+        var command = new Command("report", "Write a self-contained HTML report (opens offline): activity, per-layer panels, loss, accuracy, learning rate, run summary.") { runs, output, store, maxPoints, title };
+        command.SetAction(pr =>
+        {
+            int points = pr.GetValue(maxPoints);
+            if (points is < 16 or > ReportOptions.MaxPointsLimit)
+            {
+                throw new CliException($"--max-points {points.ToString(CultureInfo.InvariantCulture)} is out of range; use 16 … {ReportOptions.MaxPointsLimit.ToString(CultureInfo.InvariantCulture)} (default {ReportOptions.Default.MaxPoints.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
+            string storePath = pr.GetValue(store)!;
+            if (!File.Exists(storePath))
+            {
+                throw new CliException($"Run store '{storePath}' does not exist. Record a run with 'mlgi train --track --store {storePath}' or pass --store.", ExitCodes.DataError);
+            }
+
+            RunStore s = RunStore.Open(storePath);
+            var options = new ReportOptions { MaxPoints = points, Contributors = ReportContributors.All };
+            var reports = new List<RunReport>();
+            foreach (string run in pr.GetValue(runs)!)
+            {
+                RunInfo info = s.FindRun(run);
+                reports.Add(RunReportBuilder.Build(s, info.Id, options));
+            }
+
+            string path = pr.GetValue(output)!;
+            ReportHtml.Write(path, reports, pr.GetValue(title));
+            long steps = reports.Sum(r => r.LastStep);
+            console.WriteLine($"wrote {Path.GetFullPath(path)} ({string.Join(", ", reports.Select(r => $"{r.Run.Id} {r.Run.Name}"))}; {steps.ToString("N0", CultureInfo.InvariantCulture)} steps)");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
