@@ -1,15 +1,13 @@
-using System.Globalization;
 using MLGradientInsight.Trainers;
 using MLGradientInsight.Trainers.Data;
 using MLGradientInsight.Trainers.Models;
+using LibraryModelSpec = MLGradientInsight.Trainers.Models.ModelSpec;
 
 namespace MLGradientInsight.Cli;
 
-/// <summary>Parses <c>--model</c> and checks it fits the dataset.</summary>
+/// <summary>Resolves <c>--model</c> (parsed by the library's <see cref="LibraryModelSpec"/>) and checks it fits the dataset.</summary>
 internal static class ModelSpec
 {
-    public const string Choices = "lenet5, kraidiky, mlp:IN,HIDDEN...,OUT (e.g. mlp:784,256,128,10)";
-
     /// <summary>Returns the model spec, filling in the dataset's default when none was given.</summary>
     public static string Resolve(TrainSettings settings)
     {
@@ -26,71 +24,36 @@ internal static class ModelSpec
         };
     }
 
-    public static string Describe(TrainSettings settings, Dataset train)
-    {
-        string spec = Resolve(settings);
-        return spec == "mlp" ? $"mlp:{string.Join(",", DefaultMlp(train))}" : spec;
-    }
+    public static string Describe(TrainSettings settings, Dataset train) =>
+        Parse(settings).Describe(train.SampleLength, Outputs(train));
 
     public static Sequential Create(TrainSettings settings, Dataset train)
     {
-        string spec = Resolve(settings);
-        int outputs = train.ClassCount > 0 ? train.ClassCount : train.TargetLength;
-        string shape = Tensor.FormatShape(train.SampleShape);
-        switch (spec)
+        LibraryModelSpec spec = Parse(settings);
+        try
         {
-            case "lenet5":
-                if (!train.SampleShape.SequenceEqual([1, 32, 32]) || outputs != 10)
-                {
-                    throw new CliException($"lenet5 needs 1×32×32 images with 10 classes (002 Table 1), but dataset '{train.Name}' has samples of shape {shape} and {outputs} outputs. Use --dataset fashion-mnist, or an mlp model.");
-                }
-
-                return ModelZoo.LeNet5(settings.Seed);
-            case "kraidiky":
-                if (train.SampleLength != 3 || train.ClassCount != 0 || outputs != 1)
-                {
-                    throw new CliException($"kraidiky (the 001 network) needs 3 inputs and one regression target, but dataset '{train.Name}' has samples of shape {shape}. Use --dataset curve.");
-                }
-
-                return ModelZoo.Kraidiky(settings.Seed);
-            case "mlp":
-                return ModelZoo.Mlp(DefaultMlp(train), ParseActivation(settings.Activation), settings.Seed, train.SampleShape.Length > 1);
+            return spec.Create([.. train.SampleShape.ToArray()], Outputs(train), train.ClassCount > 0, settings.Seed, ParseActivation(settings.Activation));
         }
-
-        if (spec.StartsWith("mlp:", StringComparison.Ordinal))
+        catch (ArgumentException e)
         {
-            string[] parts = spec[4..].Split(',', StringSplitOptions.TrimEntries);
-            var sizes = new int[parts.Length];
-            for (int i = 0; i < parts.Length; i++)
-            {
-                if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
-                {
-                    throw new CliException($"--model {settings.Model}: layer size {i + 1} ('{parts[i]}') is not a positive integer. Example: mlp:784,256,128,10.");
-                }
-            }
-
-            if (sizes.Length < 2)
-            {
-                throw new CliException($"--model {settings.Model}: an mlp needs at least an input and an output size, e.g. mlp:784,256,128,10.");
-            }
-
-            if (sizes[0] != train.SampleLength)
-            {
-                throw new CliException($"--model {settings.Model} expects {sizes[0]} inputs but dataset '{train.Name}' has {train.SampleLength} values per sample (shape {shape}). Start the sizes with {train.SampleLength}.");
-            }
-
-            if (sizes[^1] != outputs)
-            {
-                throw new CliException($"--model {settings.Model} has {sizes[^1]} outputs but dataset '{train.Name}' needs {outputs}. End the sizes with {outputs}.");
-            }
-
-            return ModelZoo.Mlp(sizes, ParseActivation(settings.Activation), settings.Seed, train.SampleShape.Length > 1);
+            string hint = spec.Kind switch { "lenet5" => " Use --dataset fashion-mnist.", "kraidiky" => " Use --dataset curve.", _ => "" };
+            throw new CliException($"--model {spec} on dataset '{train.Name}': {e.Message.Split(" (Parameter")[0]}{hint}");
         }
-
-        throw new CliException($"Unknown --model '{settings.Model}'. Valid choices: {Choices}.");
     }
 
-    private static int[] DefaultMlp(Dataset train) => [train.SampleLength, 64, 64, train.ClassCount > 0 ? train.ClassCount : train.TargetLength];
+    private static LibraryModelSpec Parse(TrainSettings settings)
+    {
+        try
+        {
+            return LibraryModelSpec.Parse(Resolve(settings));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--model: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+
+    private static int Outputs(Dataset train) => train.ClassCount > 0 ? train.ClassCount : train.TargetLength;
 
     private static Activation ParseActivation(string name) => name switch
     {

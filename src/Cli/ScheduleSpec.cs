@@ -1,36 +1,19 @@
-using System.Globalization;
 using MLGradientInsight.Trainers.Optimizers;
 
 namespace MLGradientInsight.Cli;
 
-/// <summary>Parses <c>--schedule</c>.</summary>
+/// <summary>Parses <c>--schedule</c> (the forms are <see cref="OptimizerSpec.ScheduleChoices"/>).</summary>
 internal static class ScheduleSpec
 {
-    public const string Choices = "constant, step:EPOCHS:GAMMA, exp:GAMMA, cosine[:ETA_MIN], plateau[:PATIENCE:FACTOR]";
-
     public static LearningRateScheduler? Create(string spec, int epochs)
     {
-        string[] p = spec.Trim().ToLowerInvariant().Split(':');
         try
         {
-            return p[0] switch
-            {
-                "constant" when p.Length == 1 => null,
-                "step" when p.Length == 3 => new StepLr(Int(p[1]), Float(p[2])),
-                "exp" when p.Length == 2 => new ExponentialLr(Float(p[1])),
-                "cosine" when p.Length <= 2 => new CosineAnnealingLr(epochs, p.Length == 2 ? Float(p[1]) : 0f),
-                "plateau" when p.Length == 1 => new ReduceLrOnPlateau(),
-                "plateau" when p.Length == 3 => new ReduceLrOnPlateau(patience: Int(p[1]), factor: Float(p[2])),
-                _ => throw new CliException($"Unknown --schedule '{spec}'. Valid forms: {Choices}."),
-            };
+            return OptimizerSpec.CreateSchedule(spec, epochs);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        catch (ArgumentException e)
         {
-            throw new CliException($"--schedule '{spec}': {e.Message} Valid forms: {Choices}.");
+            throw new CliException($"--schedule: {e.Message.Split(" (Parameter")[0]}");
         }
     }
-
-    private static int Int(string s) => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
-
-    private static float Float(string s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

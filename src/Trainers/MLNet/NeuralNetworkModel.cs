@@ -1,0 +1,225 @@
+using System.Numerics.Tensors;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLGradientInsight.Trainers.Training;
+using MLGradientInsight.Transforms.Activity;
+
+namespace MLGradientInsight.Trainers.MLNet;
+
+/// <summary>
+/// A neural network trained by <see cref="NeuralNetworkTrainer"/>: an ML.NET <see cref="ITransformer"/> that adds
+/// ML.NET's standard prediction columns, plus the run's result and gradient-activity trace.
+/// </summary>
+/// <remarks>
+/// <para>Multiclass: <c>Score</c>, a vector of Single with one probability (softmax of the network's outputs) per class,
+/// with the label's key values as slot names, and <c>PredictedLabel</c>, a key with the label's key values (argmax + 1,
+/// since keys are 1-based). Regression: <c>Score</c>, a Single.</para>
+/// <para>Scoring runs the network in evaluation mode one row at a time; rows from several cursors are scored one after
+/// another (the network's buffers are shared), so parallel cursors are correct but not faster.</para>
+/// <para>Saving: <c>mlContext.Model.Save</c> cannot store a trained network inside an ML.NET zip (ML.NET's loadable
+/// components are internal to it). Save the network with <see cref="Checkpoints.Checkpoint"/> (safetensors) and the model spec, or
+/// export it to ONNX and use <c>ApplyOnnxModel</c>, which ML.NET does save.</para>
+/// </remarks>
+public sealed class NeuralNetworkModel : ITransformer
+{
+    /// <summary>ML.NET's annotation kind for the values of a key column.</summary>
+    internal const string KeyValuesKind = "KeyValues";
+
+    /// <summary>ML.NET's annotation kind for the names of a vector's slots.</summary>
+    internal const string SlotNamesKind = "SlotNames";
+
+    private readonly ITransformer _scorer;
+    private readonly object _gate = new();
+    private readonly Tensor _input;
+    private readonly int _featureLength;
+    private readonly IReadOnlyList<ActivityRecord> _activity;
+
+    internal NeuralNetworkModel(
+        MLContext mlContext, Sequential network, int[] sampleShape, bool multiclass, string[]? classNames, TrainingResult training,
+        IReadOnlyList<ActivityRecord> activity, string? runId, string? storePath, string featureColumnName, string description)
+    {
+        Network = network;
+        IsMulticlass = multiclass;
+        ClassNames = classNames;
+        Training = training;
+        _activity = activity;
+        RunId = runId;
+        RunStorePath = storePath;
+        Description = description;
+        SampleShape = sampleShape;
+        _featureLength = sampleShape.Aggregate(1, (a, b) => a * b);
+        _input = new Tensor([1, .. sampleShape]);
+        ClassCount = multiclass ? network.OutputShape([1, .. sampleShape])[1] : 0;
+        Action<NetworkInputRow, object> map = multiclass ? (i, o) => ScoreMulticlass(i, (MulticlassOutputRow)o) : (i, o) => ScoreRegression(i, (RegressionOutputRow)o);
+        _scorer = MakeScorer(mlContext, multiclass, ClassCount, classNames, classNames, featureColumnName, map)
+            .Fit(mlContext.Data.LoadFromEnumerable(Array.Empty<NetworkInputRow>(), FeatureDefinition(featureColumnName, _featureLength)));
+    }
+
+    /// <summary>Gets the trained network (in evaluation mode).</summary>
+    public Sequential Network { get; }
+
+    /// <summary>Gets a description of the model (<c>mlp:784,64,64,10</c>).</summary>
+    public string Description { get; }
+
+    /// <summary>Gets the shape one feature vector is viewed as.</summary>
+    public IReadOnlyList<int> SampleShape { get; }
+
+    /// <summary>Gets whether this is a multiclass model (else regression).</summary>
+    public bool IsMulticlass { get; }
+
+    /// <summary>Gets the number of classes (0 for regression).</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Gets the class names (the label's key values as text, in key order), or null when the label had none.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
+
+    /// <summary>Gets how training ended and the per-epoch metrics.</summary>
+    public TrainingResult Training { get; }
+
+    /// <summary>Gets the gradient-activity trace of the run (network row, then one row per layer, per step after warm-up); empty without tracking.</summary>
+    public IReadOnlyList<ActivityRecord> Activity => _activity;
+
+    /// <summary>Gets the run id in the run store, or null when the run was not recorded.</summary>
+    public string? RunId { get; }
+
+    /// <summary>Gets the run store file, or null.</summary>
+    public string? RunStorePath { get; }
+
+    /// <inheritdoc/>
+    bool ITransformer.IsRowToRowMapper => true;
+
+    /// <summary>Scores one feature vector.</summary>
+    /// <param name="features">The features (<c>SampleShape</c> values).</param>
+    /// <param name="destination">Class probabilities (multiclass, <see cref="ClassCount"/> values) or the predicted value (regression, 1 value).</param>
+    /// <exception cref="ArgumentException">A length is wrong.</exception>
+    public void Predict(ReadOnlySpan<float> features, Span<float> destination)
+    {
+        if (features.Length != _featureLength)
+        {
+            throw new ArgumentException($"The model takes {_featureLength} features but got {features.Length}.", nameof(features));
+        }
+
+        int outputs = IsMulticlass ? ClassCount : 1;
+        if (destination.Length != outputs)
+        {
+            throw new ArgumentException($"The destination needs {outputs} values but has {destination.Length}.", nameof(destination));
+        }
+
+        lock (_gate)
+        {
+            features.CopyTo(_input.Span);
+            Tensor output = Network.Forward(_input);
+            if (IsMulticlass)
+            {
+                TensorPrimitives.SoftMax(output.Span, destination);
+            }
+            else
+            {
+                destination[0] = output.Span[0];
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _scorer.GetOutputSchema(inputSchema);
+
+    /// <inheritdoc/>
+    public IDataView Transform(IDataView input) => _scorer.Transform(input);
+
+    /// <inheritdoc/>
+    IRowToRowMapper ITransformer.GetRowToRowMapper(DataViewSchema inputSchema) => _scorer.GetRowToRowMapper(inputSchema);
+
+    /// <summary>Always throws: a trained network cannot be stored inside an ML.NET zip; the message names the two routes that work.</summary>
+    /// <param name="ctx">Unused.</param>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
+        "A GradientInsight NeuralNetwork model cannot be saved with mlContext.Model.Save: ML.NET only loads its own components " +
+        "from a zip. Use one of the two routes that work: (1) save the network with Checkpoint.Save(model.Network, \"model.safetensors\") " +
+        $"and rebuild it from the spec '{Description}' (ModelSpec.Parse(…).Create(…), then Checkpoint.Load); or (2) export it to ONNX " +
+        "(`mlgi export-onnx`) and use mlContext.Transforms.ApplyOnnxModel(…), which mlContext.Model.Save stores in the zip.");
+
+    /// <summary>Builds the ML.NET custom mapping that scores rows.</summary>
+    internal static IEstimator<ITransformer> MakeScorer(
+        MLContext mlContext, bool multiclass, int classes, string[]? slotNames, string[]? keyValues, string featureColumnName, Action<NetworkInputRow, object> map)
+    {
+        SchemaDefinition input = SchemaDefinition.Create(typeof(NetworkInputRow));
+        input[0].ColumnName = featureColumnName;
+        if (!multiclass)
+        {
+            return mlContext.Transforms.CustomMapping<NetworkInputRow, RegressionOutputRow>((i, o) => map(i, o), contractName: null, input);
+        }
+
+        SchemaDefinition output = SchemaDefinition.Create(typeof(MulticlassOutputRow));
+        SchemaDefinition.Column score = output[nameof(MulticlassOutputRow.Score)];
+        score.ColumnType = new VectorDataViewType(NumberDataViewType.Single, classes);
+        SchemaDefinition.Column predicted = output[nameof(MulticlassOutputRow.PredictedLabel)];
+        predicted.ColumnType = new KeyDataViewType(typeof(uint), classes);
+        if (slotNames is not null)
+        {
+            var names = new VBuffer<ReadOnlyMemory<char>>(classes, [.. slotNames.Select(n => n.AsMemory())]);
+            score.AddAnnotation(SlotNamesKind, names, new VectorDataViewType(TextDataViewType.Instance, classes));
+        }
+
+        if (keyValues is not null)
+        {
+            var values = new VBuffer<ReadOnlyMemory<char>>(classes, [.. keyValues.Select(n => n.AsMemory())]);
+            predicted.AddAnnotation(KeyValuesKind, values, new VectorDataViewType(TextDataViewType.Instance, classes));
+        }
+
+        return mlContext.Transforms.CustomMapping<NetworkInputRow, MulticlassOutputRow>((i, o) => map(i, o), contractName: null, input, output);
+    }
+
+    /// <summary>Gets the key values of a key column as text, or null when it has none.</summary>
+    internal static string[]? KeyNames(DataViewSchema.Column label, int count)
+    {
+        if (label.Annotations.Schema.GetColumnOrNull(KeyValuesKind) is not { Type: VectorDataViewType type })
+        {
+            return null;
+        }
+
+        return (string[]?)typeof(NeuralNetworkModel)
+            .GetMethod(nameof(KeyNamesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(type.ItemType.RawType)
+            .Invoke(null, [label, count]);
+    }
+
+    private static string[]? KeyNamesOf<T>(DataViewSchema.Column label, int count)
+    {
+        VBuffer<T> values = default;
+        label.Annotations.GetValue(KeyValuesKind, ref values);
+        if (values.Length != count)
+        {
+            return null;
+        }
+
+        return [.. values.DenseValues().Select(v => v?.ToString() ?? "")];
+    }
+
+    private static SchemaDefinition FeatureDefinition(string featureColumnName, int length)
+    {
+        SchemaDefinition definition = SchemaDefinition.Create(typeof(NetworkInputRow));
+        definition[0].ColumnName = featureColumnName;
+        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
+        return definition;
+    }
+
+    private void ScoreMulticlass(NetworkInputRow input, MulticlassOutputRow output)
+    {
+        if (output.Score.Length != ClassCount)
+        {
+            output.Score = new float[ClassCount];
+        }
+
+        Predict(input.Features, output.Score);
+        // The 0-based class index: ML.NET's custom mapping turns a uint field of a key column into key index + 1
+        // (measured: writing argmax + 1 here gave keys one class off and 0 for the last class).
+        output.PredictedLabel = (uint)TensorPrimitives.IndexOfMax(output.Score);
+    }
+
+    private void ScoreRegression(NetworkInputRow input, RegressionOutputRow output)
+    {
+        Span<float> value = stackalloc float[1];
+        Predict(input.Features, value);
+        output.Score = value[0];
+    }
+}
