@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLGradientInsight.Transforms.DataView;
 
 namespace MLGradientInsight.Trainers.MLNet;
 
@@ -29,4 +30,22 @@ public sealed class GradientInsightCatalog
     public GradientInsightRegressionCatalog Regression { get; }
 
     internal MLContext Context { get; }
+
+    /// <summary>
+    /// Loads one run's activity trace from a run store as an <see cref="IDataView"/> read directly from SQLite (long form,
+    /// columns of <c>ActivityColumns</c>; <see cref="ActivityDataView.ToWide"/> for one row per step). Safe while the run is
+    /// still being written: the view holds the rows committed when it was made.
+    /// </summary>
+    /// <param name="storePath">The run store (<c>runs.db</c>).</param>
+    /// <param name="run">The run id, a unique id prefix or a unique run name.</param>
+    /// <returns>The view.</returns>
+    /// <exception cref="ArgumentException">No such run.</exception>
+    /// <exception cref="Transforms.Store.RunStoreException">The file is not a run store.</exception>
+    public ActivityDataView LoadActivity(string storePath, string run) => ActivityDataView.FromStore(storePath, run);
+
+    /// <summary>Loads an activity trace CSV (<c>mlgi export</c>, or a script) as an <see cref="IDataView"/>, like <see cref="LoadActivity(string, string)"/>.</summary>
+    /// <param name="tracePath">The CSV file.</param>
+    /// <returns>The view.</returns>
+    /// <exception cref="Transforms.Traces.TraceFormatException">The file is not a valid trace (the message names line and column).</exception>
+    public ActivityDataView LoadActivity(string tracePath) => ActivityDataView.FromTrace(tracePath);
 }

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLGradientInsight.Trainers.Training;
 using MLGradientInsight.Transforms.Activity;
+using MLGradientInsight.Transforms.DataView;
 
 namespace MLGradientInsight.Trainers.MLNet;
 
@@ -78,6 +79,10 @@ public sealed class NeuralNetworkModel : ITransformer
 
     /// <summary>Gets the gradient-activity trace of the run (network row, then one row per layer, per step after warm-up); empty without tracking.</summary>
     public IReadOnlyList<ActivityRecord> Activity => _activity;
+
+    /// <summary>Gets the run's activity trace as an ML.NET <see cref="IDataView"/> (long form; <c>.ToWide()</c> for one row per step).</summary>
+    /// <returns>The view.</returns>
+    public ActivityDataView GetActivity() => ActivityDataView.FromRecords(_activity);
 
     /// <summary>Gets the run id in the run store, or null when the run was not recorded.</summary>
     public string? RunId { get; }

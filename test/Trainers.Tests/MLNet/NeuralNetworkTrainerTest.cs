@@ -131,6 +131,8 @@ public sealed class NeuralNetworkTrainerTest
         }).Fit(data);
 
         Assert.HasCount((16 - 4) * 3, model.Activity);              // network + fc1 + fc2 per step after warm-up
+        Assert.AreEqual((long)model.Activity.Count, model.GetActivity().GetRowCount());
+        Assert.AreEqual((long)model.Activity.Count, mlContext.GradientInsight().LoadActivity(folder.File("runs.db"), "mlnet").GetRowCount());
         CollectionAssert.AreEqual(Enumerable.Range(1, 16).Select(s => (long)s).ToArray(), progress.Reports.Select(p => p.Step).ToArray());
         Assert.IsTrue(progress.Reports.Take(4).All(p => double.IsNaN(p.NetworkActivity)));
         Assert.IsTrue(progress.Reports.Skip(4).All(p => double.IsFinite(p.NetworkActivity)));
