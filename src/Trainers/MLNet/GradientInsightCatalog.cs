@@ -31,6 +31,17 @@ public sealed class GradientInsightCatalog
 
     internal MLContext Context { get; }
 
+    /// <summary>Loads a model saved by <see cref="NeuralNetworkModel.Save"/> (safetensors + model spec) in any process; it predicts exactly as the saved one.</summary>
+    /// <param name="path">The .safetensors file.</param>
+    /// <returns>The model (no training history or activity trace).</returns>
+    /// <exception cref="Checkpoints.CheckpointException">The file is damaged or does not match the spec (the message names the tensor).</exception>
+    /// <exception cref="InvalidDataException">The file was not saved by <see cref="NeuralNetworkModel.Save"/>.</exception>
+    public NeuralNetworkModel LoadModel(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return NeuralNetworkModel.Load(Context, path);
+    }
+
     /// <summary>
     /// Loads one run's activity trace from a run store as an <see cref="IDataView"/> read directly from SQLite (long form,
     /// columns of <c>ActivityColumns</c>; <see cref="ActivityDataView.ToWide"/> for one row per step). Safe while the run is

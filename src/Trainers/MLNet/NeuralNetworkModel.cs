@@ -1,6 +1,10 @@
 using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using System.Globalization;
+using System.Text.Json;
+using MLGradientInsight.Trainers.Checkpoints;
+using MLGradientInsight.Trainers.Onnx;
 using MLGradientInsight.Trainers.Training;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.DataView;
@@ -34,11 +38,23 @@ public sealed class NeuralNetworkModel : ITransformer
     private readonly Tensor _input;
     private readonly int _featureLength;
     private readonly IReadOnlyList<ActivityRecord> _activity;
+    private readonly string _featureColumnName;
+    private readonly bool _fromSpec;
+
+    private const string MetadataSpec = "mlgi.model";
+    private const string MetadataShape = "mlgi.sample_shape";
+    private const string MetadataTask = "mlgi.task";
+    private const string MetadataClasses = "mlgi.classes";
+    private const string MetadataOutputs = "mlgi.outputs";
+    private const string MetadataFeatures = "mlgi.features";
+    private const string MetadataActivation = "mlgi.activation";
 
     internal NeuralNetworkModel(
         MLContext mlContext, Sequential network, int[] sampleShape, bool multiclass, string[]? classNames, TrainingResult training,
-        IReadOnlyList<ActivityRecord> activity, string? runId, string? storePath, string featureColumnName, string description)
+        IReadOnlyList<ActivityRecord> activity, string? runId, string? storePath, string featureColumnName, string description, bool fromSpec)
     {
+        _featureColumnName = featureColumnName;
+        _fromSpec = fromSpec;
         Network = network;
         IsMulticlass = multiclass;
         ClassNames = classNames;
@@ -58,6 +74,9 @@ public sealed class NeuralNetworkModel : ITransformer
 
     /// <summary>Gets the trained network (in evaluation mode).</summary>
     public Sequential Network { get; }
+
+    /// <summary>Gets the hidden activation of an mlp built from a spec.</summary>
+    public Models.Activation Activation { get; init; } = Models.Activation.ReLU;
 
     /// <summary>Gets a description of the model (<c>mlp:784,64,64,10</c>).</summary>
     public string Description { get; }
@@ -83,6 +102,38 @@ public sealed class NeuralNetworkModel : ITransformer
     /// <summary>Gets the run's activity trace as an ML.NET <see cref="IDataView"/> (long form; <c>.ToWide()</c> for one row per step).</summary>
     /// <returns>The view.</returns>
     public ActivityDataView GetActivity() => ActivityDataView.FromRecords(_activity);
+
+    /// <summary>Exports the network to ONNX (flat input named <c>input</c>, output <c>output</c>: class probabilities or the regression value).</summary>
+    /// <param name="path">The .onnx file.</param>
+    /// <exception cref="NotSupportedException">The network has a layer ONNX export does not cover.</exception>
+    public void ExportOnnx(string path) => OnnxExporter.Export(Network, SampleShape, path, appendSoftmax: IsMulticlass);
+
+    /// <summary>
+    /// Saves the network as safetensors with everything needed to rebuild this model in another process
+    /// (<see cref="GradientInsightCatalog.LoadModel"/>): the model spec, the sample shape, the task, the class names and the
+    /// features column, in the file's metadata.
+    /// </summary>
+    /// <param name="path">The .safetensors file (written atomically).</param>
+    /// <exception cref="InvalidOperationException">The network was built by the user, not from a spec: save it with <c>Checkpoint.Save</c> and rebuild it with your own code.</exception>
+    public void Save(string path)
+    {
+        if (!_fromSpec)
+        {
+            throw new InvalidOperationException(
+                $"This model's network ('{Network.Name}') was built by your code, so a file cannot say how to rebuild it. Save its weights with Checkpoint.Save(model.Network, path) and load them into the same construction with Checkpoint.Load.");
+        }
+
+        Checkpoint.Save(Network, path, new Dictionary<string, string>
+        {
+            [MetadataSpec] = Description,
+            [MetadataShape] = string.Join(",", SampleShape.Select(d => d.ToString(CultureInfo.InvariantCulture))),
+            [MetadataTask] = IsMulticlass ? "multiclass" : "regression",
+            [MetadataClasses] = JsonSerializer.Serialize(ClassNames),
+            [MetadataOutputs] = (IsMulticlass ? ClassCount : 1).ToString(CultureInfo.InvariantCulture),
+            [MetadataFeatures] = _featureColumnName,
+            [MetadataActivation] = Activation.ToString(),
+        });
+    }
 
     /// <summary>Gets the run id in the run store, or null when the run was not recorded.</summary>
     public string? RunId { get; }
@@ -139,9 +190,33 @@ public sealed class NeuralNetworkModel : ITransformer
     /// <exception cref="NotSupportedException">Always.</exception>
     void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(
         "A GradientInsight NeuralNetwork model cannot be saved with mlContext.Model.Save: ML.NET only loads its own components " +
-        "from a zip. Use one of the two routes that work: (1) save the network with Checkpoint.Save(model.Network, \"model.safetensors\") " +
-        $"and rebuild it from the spec '{Description}' (ModelSpec.Parse(…).Create(…), then Checkpoint.Load); or (2) export it to ONNX " +
-        "(`mlgi export-onnx`) and use mlContext.Transforms.ApplyOnnxModel(…), which mlContext.Model.Save stores in the zip.");
+        "from a zip. Use one of the two routes that work: (1) model.Save(\"model.safetensors\"), later " +
+        $"mlContext.GradientInsight().LoadModel(\"model.safetensors\") (safetensors weights + the model spec '{Description}'); or " +
+        "(2) model.ExportOnnx(\"model.onnx\") and mlContext.Transforms.ApplyOnnxModel(…), which mlContext.Model.Save stores in the zip.");
+
+    /// <summary>Rebuilds a model saved by <see cref="Save"/>.</summary>
+    internal static NeuralNetworkModel Load(MLContext mlContext, string path)
+    {
+        IReadOnlyDictionary<string, string> metadata = SafeTensors.Load(path).Metadata;
+        string Get(string key) => metadata.TryGetValue(key, out string? value)
+            ? value
+            : throw new InvalidDataException($"'{path}' has no '{key}' metadata: it was not saved by NeuralNetworkModel.Save. Load plain checkpoints with Checkpoint.Load into a model you build.");
+        int[] shape = [.. Get(MetadataShape).Split(',').Select(d => int.Parse(d, CultureInfo.InvariantCulture))];
+        bool multiclass = Get(MetadataTask) == "multiclass";
+        int outputs = int.Parse(Get(MetadataOutputs), CultureInfo.InvariantCulture);
+        string[]? classes = JsonSerializer.Deserialize<string[]?>(Get(MetadataClasses));
+        string spec = Get(MetadataSpec);
+        Sequential network = Models.ModelSpec.Parse(spec).Create(shape, outputs, multiclass, seed: 0, ActivationOf(metadata));
+        Checkpoint.Load(network, path);
+        network.SetTraining(false);
+        return new NeuralNetworkModel(mlContext, network, shape, multiclass, classes, new TrainingResult(TrainingStatus.Completed, [], 0, null), [], null, null, Get(MetadataFeatures), spec, fromSpec: true)
+        {
+            Activation = ActivationOf(metadata),
+        };
+    }
+
+    private static Models.Activation ActivationOf(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue(MetadataActivation, out string? a) && Enum.TryParse(a, out Models.Activation activation) ? activation : Models.Activation.ReLU;
 
     /// <summary>Builds the ML.NET custom mapping that scores rows.</summary>
     internal static IEstimator<ITransformer> MakeScorer(

@@ -146,7 +146,11 @@ public sealed class NeuralNetworkTrainer : IEstimator<NeuralNetworkModel>
         }
 
         network.SetTraining(false);
-        return new NeuralNetworkModel(_mlContext, network, columns.SampleShape, _multiclass, columns.Names, result, memory.Records, writer?.RunId, _options.RunStorePath, _options.FeatureColumnName, description);
+        return new NeuralNetworkModel(
+            _mlContext, network, columns.SampleShape, _multiclass, columns.Names, result, memory.Records, writer?.RunId, _options.RunStorePath, _options.FeatureColumnName, description, fromSpec: _options.Network is null)
+        {
+            Activation = _options.Activation,
+        };
     }
 
     /// <summary>Gets the output schema: the input columns plus <c>Score</c> (and <c>PredictedLabel</c> for multiclass).</summary>
