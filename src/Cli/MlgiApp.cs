@@ -30,6 +30,7 @@ internal static class MlgiApp
         var root = new RootCommand("mlgi — watch neural-network training through its gradients.")
         {
             TrainCommand.Create(console),
+            ExportOnnxCommand.Create(console),
         };
         foreach (Command c in StoreCommands.Create(console))
         {

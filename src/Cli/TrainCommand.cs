@@ -179,6 +179,7 @@ internal static class TrainCommand
                 ["model"] = ModelSpec.Describe(settings, train),
                 ["dataset"] = settings.Dataset,
                 ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
+                ["activation"] = settings.Activation,
             });
             console.MarkupLine($"saved {Markup.Escape(settings.Save)}");
         }
