@@ -26,6 +26,18 @@ public static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "gradspace-throughput")
+        {
+            GradientSpaceRunner.Throughput(args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "gradspace-experiments")
+        {
+            GradientSpaceRunner.Experiments(args[1..]);
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "compare")
         {
             CompareRunner.Run(args[1..]);

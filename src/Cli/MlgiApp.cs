@@ -31,6 +31,11 @@ internal static class MlgiApp
         {
             TrainCommand.Create(console),
             ExportOnnxCommand.Create(console),
+            TrajectoryCommand.Create(console),
+            InterpolateCommand.Create(console),
+            RobustnessCommand.Create(console),
+            ImportanceCommand.Create(console),
+            GradNetCommand.Create(console),
         };
         foreach (Command c in StoreCommands.Create(console))
         {

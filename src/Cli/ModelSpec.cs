@@ -8,6 +8,8 @@ namespace MLGradientInsight.Cli;
 /// <summary>Resolves <c>--model</c> (parsed by the library's <see cref="LibraryModelSpec"/>) and checks it fits the dataset.</summary>
 internal static class ModelSpec
 {
+    public const string Choices = LibraryModelSpec.Choices;
+
     /// <summary>Returns the model spec, filling in the dataset's default when none was given.</summary>
     public static string Resolve(TrainSettings settings)
     {

@@ -46,6 +46,8 @@ internal static class TrainCommand
         var aGrouping = new Option<string>("--activity-grouping") { Description = "Track every element, every unit (neuron / conv filter) or every tensor (000 §3.4.1).", DefaultValueFactory = _ => "element" };
         aGrouping.AcceptOnlyFromAmong("element", "unit", "tensor");
         var aPerTensor = new Option<bool>("--activity-per-tensor") { Description = "Report fc1.weight and fc1.bias as separate layers." };
+        var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Keep a checkpoint every N steps (plus θ0 and the last step) for mlgi trajectory / interpolate / robustness." };
+        var checkpointDir = new Option<string?>("--checkpoint-dir") { Description = "Folder of the kept checkpoints (default checkpoints/RUN-ID with --track, else checkpoints/NAME-or-time)." };
         var aLayers = new Option<string?>("--activity-layers") { Description = "Track only these layers, comma-separated (e.g. conv1,fc1); default all. Fewer layers cost less per step." };
         PositiveOption(epochs);
         PositiveOption(batch);
@@ -76,7 +78,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a model on a dataset, optionally tracking gradient activity.")
         {
-            model, dataset, optimizer, lr, momentum, weightDecay, schedule, slow, activation, epochs, batch, seed, limit, threads, save, track, store, name, dataDirectory, aSmoothing, aWarmup, aAbsolute, aRelative, aRoot, aGrouping, aPerTensor, aLayers,
+            model, dataset, optimizer, lr, momentum, weightDecay, schedule, slow, activation, epochs, batch, seed, limit, threads, save, track, store, name, dataDirectory, aSmoothing, aWarmup, aAbsolute, aRelative, aRoot, aGrouping, aPerTensor, aLayers, checkpointEvery, checkpointDir,
         };
         command.SetAction(pr => MlgiApp.Guard(console, () => Run(
             new TrainSettings
@@ -107,6 +109,8 @@ internal static class TrainCommand
                 ActivityRoot = pr.GetValue(aRoot),
                 ActivityGrouping = pr.GetValue(aGrouping)!,
                 ActivityPerTensor = pr.GetValue(aPerTensor),
+                CheckpointEvery = pr.GetValue(checkpointEvery),
+                CheckpointDirectory = pr.GetValue(checkpointDir),
                 ActivityLayers = pr.GetValue(aLayers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             },
             console)));
@@ -129,6 +133,7 @@ internal static class TrainCommand
         });
 
         using TrackingSession? tracking = settings.Track ? TrackingSession.Start(settings, trainer, train, console) : null;
+        using CheckpointSession? checkpoints = CheckpointSession.Start(settings, trainer, train, tracking?.RunId, console);
         console.MarkupLine($"[grey]model[/] {Markup.Escape(ModelSpec.Describe(settings, train))}  [grey]parameters[/] {model.ParameterCount:N0}  [grey]data[/] {train.Count:N0} train / {test.Count:N0} test  [grey]optimizer[/] {Markup.Escape(OptimizerFactory.Describe(settings))}  [grey]kernels[/] {Markup.Escape(EngineSettings.GemmBackend)}");
 
         using var cancellation = new CancellationTokenSource();
@@ -180,10 +185,12 @@ internal static class TrainCommand
                 ["dataset"] = settings.Dataset,
                 ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
                 ["activation"] = settings.Activation,
+                ["limit"] = settings.Limit?.ToString(CultureInfo.InvariantCulture) ?? "",
             });
             console.MarkupLine($"saved {Markup.Escape(settings.Save)}");
         }
 
+        checkpoints?.Complete();
         tracking?.Complete();
         console.WriteLine(train.ClassCount > 0
             ? string.Create(CultureInfo.InvariantCulture, $"test accuracy {final.Accuracy:F4} ({final.Accuracy * final.Count:F0}/{final.Count}), test loss {final.Loss:F4}")

@@ -56,4 +56,8 @@ internal sealed record TrainSettings
     public bool ActivityPerTensor { get; init; }
 
     public string[]? ActivityLayers { get; init; }
+
+    public int? CheckpointEvery { get; init; }
+
+    public string? CheckpointDirectory { get; init; }
 }

@@ -190,38 +190,56 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckCompatible(data, nameof(data));
-        bool wasTraining = _model.IsTraining;
-        _model.SetTraining(false);
+        return Evaluate(_model, _loss, data, _options.EvaluationBatchSize);
+    }
+
+    /// <summary>
+    /// Computes a model's mean loss and accuracy on a dataset in batches, in evaluation mode (the training mode is restored
+    /// afterwards); no trainer or optimizer needed.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="data">The dataset; its targets must fit the loss.</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    /// <returns>The metrics (accuracy 0 for a regression loss).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    public static EvaluationResult Evaluate(Sequential model, Loss loss, Dataset data, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        bool wasTraining = model.IsTraining;
+        model.SetTraining(false);
         try
         {
             var features = new Tensor(1);
             var targets = new Tensor(1);
-            int batch = _options.EvaluationBatchSize;
-            int[] indices = new int[batch];
+            int[] indices = new int[batchSize];
             double lossSum = 0;
             long correct = 0;
-            for (int start = 0; start < data.Count; start += batch)
+            for (int start = 0; start < data.Count; start += batchSize)
             {
-                int size = Math.Min(batch, data.Count - start);
+                int size = Math.Min(batchSize, data.Count - start);
                 for (int i = 0; i < size; i++)
                 {
                     indices[i] = start + i;
                 }
 
                 data.CopyBatch(indices.AsSpan(0, size), features, targets);
-                Tensor output = _model.Forward(features);
-                lossSum += (double)_loss.Forward(output, targets) * size;
-                if (_loss.IsClassification)
+                Tensor output = model.Forward(features);
+                lossSum += (double)loss.Forward(output, targets) * size;
+                if (loss.IsClassification)
                 {
-                    correct += _loss.CountCorrect(output, targets);
+                    correct += loss.CountCorrect(output, targets);
                 }
             }
 
-            return new EvaluationResult(lossSum / data.Count, _loss.IsClassification ? (double)correct / data.Count : 0, data.Count);
+            return new EvaluationResult(lossSum / data.Count, loss.IsClassification ? (double)correct / data.Count : 0, data.Count);
         }
         finally
         {
-            _model.SetTraining(wasTraining);
+            model.SetTraining(wasTraining);
         }
     }
 

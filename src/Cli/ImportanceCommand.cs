@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Globalization;
+using MLGradientInsight.Analyses.GradientSpace;
+using MLGradientInsight.Trainers;
+using MLGradientInsight.Trainers.Data;
+using MLGradientInsight.Trainers.Kernels;
+using Spectre.Console;
+
+namespace MLGradientInsight.Cli;
+
+/// <summary><c>mlgi importance CKPT</c>: important edges from per-sample gradients (003).</summary>
+internal static class ImportanceCommand
+{
+    private static readonly Dictionary<string, ImportanceCriterion> s_criteria = new(StringComparer.Ordinal)
+    {
+        ["abs"] = ImportanceCriterion.MeanAbsoluteGradient,
+        ["rms"] = ImportanceCriterion.RmsGradient,
+        ["snip"] = ImportanceCriterion.ConnectionSensitivity,
+        ["fisher"] = ImportanceCriterion.Fisher,
+    };
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var checkpoint = new Argument<string>("checkpoint") { Description = "A .safetensors file written by 'mlgi train --save'." };
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist | spirals | blobs | csv:PATH[:LABEL_COLUMN]", DefaultValueFactory = _ => "fashion-mnist" };
+        var model = new Option<string?>("--model") { Description = "The architecture, when the checkpoint does not name it (lenet5 | mlp:784,256,10 | …)." };
+        var criterion = new Option<string>("--criterion") { Description = "abs = mean |g|, rms = RMS g, snip = |ḡ·w| (SNIP), fisher = mean g².", DefaultValueFactory = _ => "snip" };
+        criterion.AcceptOnlyFromAmong([.. s_criteria.Keys]);
+        var top = new Option<int>("--top") { Description = "Edges shown per layer.", DefaultValueFactory = _ => 10 };
+        var csv = new Option<string?>("--csv") { Description = "Write every edge with all four criteria to this CSV file." };
+        var image = new Option<string?>("--image") { Description = "Write the first layer's importance map (summed over its units, reshaped to the image) to this .svg file." };
+        var limit = new Option<int>("--limit") { Description = "Training samples the gradients are taken over.", DefaultValueFactory = _ => 2000 };
+        var threads = new Option<int>("--threads") { Description = "Worker threads for the kernels.", DefaultValueFactory = _ => 1 };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory of the Fashion-MNIST IDX files." };
+        CheckpointInput.RequirePositive(top, limit, threads);
+
+        image.Validators.Add(r =>
+        {
+            string? path = r.GetValueOrDefault<string?>();
+            if (path is not null && !path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+            {
+                r.AddError($"--image {path}: only SVG is written (no well-kept PNG encoder is in the project's packages); give a file name ending in .svg.");
+            }
+        });
+
+        var command = new Command("importance", "Rank the edges of a trained model by gradient importance over a dataset (003, SNIP).")
+        {
+            checkpoint, dataset, model, criterion, top, csv, image, limit, threads, dataDirectory,
+        };
+        command.SetAction(pr => MlgiApp.Guard(console, () =>
+        {
+            EngineSettings.MaxDegreeOfParallelism = pr.GetValue(threads);
+            (Sequential network, Dataset train, _) = CheckpointInput.Load(pr.GetValue(checkpoint)!, pr.GetValue(model), pr.GetValue(dataset)!, pr.GetValue(limit), pr.GetValue(dataDirectory));
+            GradientImportanceResult result = null!;
+            console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    ProgressTask task = ctx.AddTask("per-sample gradients", maxValue: train.Count);
+                    result = GradientImportance.Compute(network, train, null, new SyncProgress<int>(v => task.Value = v));
+                    task.Value = task.MaxValue;
+                });
+            ImportanceCriterion chosen = s_criteria[pr.GetValue(criterion)!];
+            Show(console, result, chosen, pr.GetValue(top));
+            if (pr.GetValue(csv) is string csvPath)
+            {
+                WriteCsv(result, csvPath);
+                console.MarkupLine($"wrote {Markup.Escape(csvPath)}");
+            }
+
+            if (pr.GetValue(image) is string imagePath)
+            {
+                WriteImage(result, train, chosen, imagePath);
+                console.MarkupLine($"wrote {Markup.Escape(imagePath)}");
+            }
+
+            return MlgiApp.Ok;
+        }));
+        return command;
+    }
+
+    private static void Show(IAnsiConsole console, GradientImportanceResult result, ImportanceCriterion criterion, int top)
+    {
+        var table = new Table().AddColumns("edge", "unit", "input", "weight", "mean |g|", "rms g", "snip |ḡ·w|", "fisher");
+        foreach (EdgeImportance e in result.Top(criterion, top))
+        {
+            table.AddRow(
+                Markup.Escape($"{e.Parameter}[{e.Index}]"), I(e.OutputUnit), I(e.InputIndex), F(e.Weight), F(e.MeanAbsoluteGradient), F(e.RmsGradient), F(e.ConnectionSensitivity), F(e.Fisher));
+        }
+
+        console.MarkupLine($"top {top} edges per layer by {criterion}, over {result.SampleCount} samples:");
+        console.Write(table);
+    }
+
+    private static void WriteCsv(GradientImportanceResult result, string path)
+    {
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("parameter,index,output_unit,input_index,weight,mean_abs_gradient,rms_gradient,connection_sensitivity,fisher");
+        foreach (EdgeImportance e in result.Edges())
+        {
+            writer.WriteLine(string.Join(',', e.Parameter, I(e.Index), I(e.OutputUnit), I(e.InputIndex), R(e.Weight), R(e.MeanAbsoluteGradient), R(e.RmsGradient), R(e.ConnectionSensitivity), R(e.Fisher)));
+        }
+    }
+
+    private static void WriteImage(GradientImportanceResult result, Dataset data, ImportanceCriterion criterion, string path)
+    {
+        ReadOnlySpan<int> shape = data.SampleShape;
+        if (shape.Length < 2)
+        {
+            throw new CliException($"--image needs image data (samples of shape (C, H, W) or (H, W)); dataset '{data.Name}' has samples of shape {Tensor.FormatShape(shape)}.");
+        }
+
+        int height = shape[^2], width = shape[^1];
+        float[,] map;
+        try
+        {
+            map = result.ImportanceMap(criterion, height, width);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--image: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+
+        using var writer = new StreamWriter(path);
+        HeatMapSvg.Write(map, writer, $"{criterion} of the first layer, summed over its units ({result.SampleCount} samples)", 10);
+    }
+
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string F(float v) => v.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static string R(float v) => v.ToString("R", CultureInfo.InvariantCulture);
+}
