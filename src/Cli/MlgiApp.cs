@@ -54,6 +54,7 @@ internal static class MlgiApp
     {
         TrainCommand.Create(console),
         EvaluateCommand.Create(console),
+        ExportOnnxCommand.Create(console),
         RunsCommand.Create(console),
         ExportCommand.Create(console),
         ImportCommand.Create(console),
