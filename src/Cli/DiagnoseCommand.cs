@@ -91,7 +91,7 @@ internal static class DiagnoseCommand
         }
 
         RunStore s = RunStore.Open(store);
-        RunInfo info = s.FindRun(input);
+        RunInfo info = StoreOptions.FindRun(s, input);
         return [.. s.ReadActivity(info.Id).Select(r => r with { Run = info.Name ?? info.Id })];
     }
 

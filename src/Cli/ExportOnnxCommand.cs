@@ -33,6 +33,15 @@ internal static class ExportOnnxCommand
             IReadOnlyDictionary<string, string> metadata = SafeTensors.Load(path).Metadata;
             string specText = pr.GetValue(model) ?? Meta(metadata, "mlgi.model") ?? Meta(metadata, "model")
                 ?? throw new CliException($"'{path}' does not record its model spec; give it with --model (e.g. --model mlp:784,128,10).");
+            string? suffixActivation = null;
+            int lastColon = specText.LastIndexOf(':');
+            if (specText.StartsWith("mlp:", StringComparison.OrdinalIgnoreCase) && lastColon > 3 && lastColon + 1 < specText.Length && !char.IsDigit(specText[lastColon + 1]))
+            {
+                // mlgi train --save records mlp specs with their activation, e.g. mlp:784,64,10:tanh.
+                suffixActivation = specText[(lastColon + 1)..];
+                specText = specText[..lastColon];
+            }
+
             LibraryModelSpec spec;
             try
             {
@@ -43,10 +52,10 @@ internal static class ExportOnnxCommand
                 throw new CliException($"--model: {e.Message.Split(" (Parameter")[0]}");
             }
 
-            int[] sampleShape = ParseShape(pr.GetValue(shape) ?? Meta(metadata, "mlgi.sample_shape")) ?? DefaultShape(spec);
-            int outputs = Meta(metadata, "mlgi.outputs") is { } o ? int.Parse(o, CultureInfo.InvariantCulture) : DefaultOutputs(spec);
+            int[] sampleShape = ParseShape(pr.GetValue(shape) ?? Meta(metadata, "mlgi.sample_shape") ?? Meta(metadata, CheckpointMetadata.InputShapeKey)) ?? DefaultShape(spec);
+            int outputs = (Meta(metadata, "mlgi.outputs") ?? Meta(metadata, CheckpointMetadata.OutputsKey)) is { } o ? int.Parse(o, CultureInfo.InvariantCulture) : DefaultOutputs(spec);
             bool classification = Meta(metadata, "mlgi.task") is { } task ? task == "multiclass" : spec.Kind == "lenet5";
-            Activation hidden = ParseActivation(pr.GetValue(activation) ?? Meta(metadata, "mlgi.activation") ?? Meta(metadata, "activation") ?? "relu");
+            Activation hidden = ParseActivation(pr.GetValue(activation) ?? Meta(metadata, "mlgi.activation") ?? suffixActivation ?? Meta(metadata, "activation") ?? "relu");
             Sequential network;
             try
             {

@@ -34,12 +34,12 @@ internal static class ReportCommand
                 throw new CliException($"Run store '{storePath}' does not exist. Record a run with 'mlgi train --track --store {storePath}' or pass --store.", ExitCodes.DataError);
             }
 
-            RunStore s = RunStore.Open(storePath);
+            RunStore s = StoreOptions.OpenExisting(storePath);
             var options = new ReportOptions { MaxPoints = points, Contributors = ReportContributors.All };
             var reports = new List<RunReport>();
             foreach (string run in pr.GetValue(runs)!)
             {
-                RunInfo info = s.FindRun(run);
+                RunInfo info = StoreOptions.FindRun(s, run);
                 reports.Add(RunReportBuilder.Build(s, info.Id, options));
             }
 

@@ -111,15 +111,7 @@ internal static class TrajectoryCommand
         }
 
         AnalysisStore store = AnalysisStore.Open(storePath);
-        RunInfo info;
-        try
-        {
-            info = store.Runs.FindRun(run);
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException($"'{run}' is neither a checkpoint folder nor a run in {storePath}: {e.Message}", ExitCodes.DataError);
-        }
+        RunInfo info = StoreOptions.FindRun(store.Runs, run);
 
         IReadOnlyList<CheckpointEntry> saved = store.ReadCheckpoints(info.Id);
         if (saved.Count == 0)
