@@ -80,6 +80,9 @@ internal sealed class CliConsole
     /// <param name="message">The message.</param>
     public void Status(string message) => Error.WriteLine(message);
 
+    /// <summary>The line width used when stdout is not a terminal (wide enough that nothing wraps).</summary>
+    private const int UnwrappedWidth = 4096;
+
     /// <summary>A Spectre.Console console over stdout for tables on a terminal.</summary>
     /// <returns>The console.</returns>
     public IAnsiConsole Ansi()
@@ -91,7 +94,8 @@ internal sealed class CliConsole
             ColorSystem = IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = Width;
+        // Piped output is never hard-wrapped: scripts and tests read whole lines (paths, URLs, JSON).
+        console.Profile.Width = IsTerminal ? Width : UnwrappedWidth;
         return console;
     }
 }

@@ -11,7 +11,6 @@ internal static class ServeCommand
 {
     public static Command Create(CliConsole cli)
     {
-        IAnsiConsole console = cli.Ansi();
         var store = new Option<string>("--store") { Description = "Run store file (SQLite) to show; training processes may write to it meanwhile.", DefaultValueFactory = _ => "runs.db" };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, separated by ';' (loopback by default; port 0 picks a free port).", DefaultValueFactory = _ => DashboardOptions.DefaultUrl };
         var command = new Command("serve", "Serve a live, read-only dashboard of a run store: run list, run pages that follow training, comparisons.") { store, urls };
@@ -44,10 +43,10 @@ internal static class ServeCommand
 
             if (!options.LoopbackOnly)
             {
-                console.MarkupLine("[yellow]warning:[/] listening beyond this machine; anyone who can reach it can read every run in the store.");
+                cli.Warn("listening beyond this machine; anyone who can reach it can read every run in the store.");
             }
 
-            console.WriteLine($"serving {Path.GetFullPath(options.StorePath)} at {string.Join(", ", DashboardServer.Addresses(app))} (read-only; Ctrl+C to stop)");
+            cli.Line($"serving {Path.GetFullPath(options.StorePath)} at {string.Join(", ", DashboardServer.Addresses(app))} (read-only; Ctrl+C to stop)");
             app.WaitForShutdownAsync(cancellation).GetAwaiter().GetResult();
             app.DisposeAsync().AsTask().GetAwaiter().GetResult();
             return ExitCodes.Ok;

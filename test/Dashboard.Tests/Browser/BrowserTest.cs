@@ -85,7 +85,8 @@ public sealed partial class BrowserTest
     public async Task Steps_appended_by_a_training_process_show_up_live()
     {
         IPage page = await NewPage();
-        using MlgiProcess training = MlgiProcess.Start(s_folder!.Path, "train", "--dataset", "curve", "--limit", "1000", "--epochs", "5", "--batch", "1", "--lr", "0.02", "--track", "--store", s_store, "--name", "live", "--threads", "1");
+        // Long enough (about 10 s on an idle 2-core machine) that the page is seen following a run in progress.
+        using MlgiProcess training = MlgiProcess.Start(s_folder!.Path, "train", "--dataset", "curve", "--limit", "1000", "--epochs", "150", "--batch", "1", "--lr", "0.02", "--track", "--store", s_store, "--name", "live", "--threads", "1");
         var store = RunStore.Open(s_store);
         RunInfo? run = null;
         for (int i = 0; i < 600 && run is null; i++)
