@@ -66,9 +66,15 @@ public static class OptimizerSpec
                 _ => throw new ArgumentException($"Unknown schedule '{spec}'. Valid forms: {ScheduleChoices}.", nameof(spec)),
             };
         }
-        catch (Exception e) when (e is FormatException or OverflowException or (ArgumentException and not { ParamName: nameof(spec) }))
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
-            throw new ArgumentException($"Schedule '{spec}': {e.Message} Valid forms: {ScheduleChoices}.", nameof(spec), e);
+            throw new ArgumentException(
+                $"Schedule '{spec}': every value must be a number written with a dot as the decimal point (e.g. step:10:0.5). Valid forms: {ScheduleChoices}.", nameof(spec), e);
+        }
+        catch (ArgumentException e) when (e.ParamName != nameof(spec))
+        {
+            throw new ArgumentException(
+                $"Schedule '{spec}' has a value out of range: EPOCHS and PATIENCE must be positive, GAMMA and FACTOR in (0, 1]. Valid forms: {ScheduleChoices}.", nameof(spec), e);
         }
     }
 
