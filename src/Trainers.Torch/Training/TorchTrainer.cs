@@ -163,19 +163,25 @@ public sealed class TorchTrainer
     public EvaluationResult Evaluate(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        bool wasTraining = _model.training;
-        _model.eval();
+        using DatasetTensors tensors = DatasetTensors.Create(data);
+        return EvaluateModule(_model, tensors, data.Count, _options.EvaluationBatchSize);
+    }
+
+    /// <summary>Mean loss (cross-entropy or MSE) and accuracy of a module on tensors, in evaluation mode without gradients; the module's mode is restored.</summary>
+    internal static EvaluationResult EvaluateModule(nn.Module<Tensor, Tensor> model, DatasetTensors tensors, int count, int batchSize)
+    {
+        bool wasTraining = model.training;
+        model.eval();
         try
         {
-            using DatasetTensors tensors = DatasetTensors.Create(data);
             using var noGrad = torch.no_grad();
             double lossSum = 0;
             long correct = 0;
-            for (int start = 0; start < data.Count; start += _options.EvaluationBatchSize)
+            for (int start = 0; start < count; start += batchSize)
             {
                 using DisposeScope scope = torch.NewDisposeScope();
-                int size = Math.Min(_options.EvaluationBatchSize, data.Count - start);
-                Tensor output = _model.call(tensors.Features.narrow(0, start, size));
+                int size = Math.Min(batchSize, count - start);
+                Tensor output = model.call(tensors.Features.narrow(0, start, size));
                 Tensor targets = tensors.Targets.narrow(0, start, size);
                 lossSum += size * (tensors.Classification ? nn.functional.cross_entropy(output, targets) : nn.functional.mse_loss(output, targets)).item<float>();
                 if (tensors.Classification)
@@ -184,11 +190,11 @@ public sealed class TorchTrainer
                 }
             }
 
-            return new EvaluationResult(lossSum / Math.Max(1, data.Count), tensors.Classification ? (double)correct / Math.Max(1, data.Count) : 0, data.Count);
+            return new EvaluationResult(lossSum / Math.Max(1, count), tensors.Classification ? (double)correct / Math.Max(1, count) : 0, count);
         }
         finally
         {
-            _model.train(wasTraining);
+            model.train(wasTraining);
         }
     }
 
