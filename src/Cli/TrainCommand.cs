@@ -156,6 +156,8 @@ internal static class TrainCommand
         lines.Add("next:");
         if (tracking is not null)
         {
+            lines.Add($"  mlgi diagnose {tracking.RunId} --store {store}");
+            lines.Add($"  mlgi report {tracking.RunId} --out {tracking.RunId}.html --store {store}");
             lines.Add($"  mlgi runs --store {store}");
             lines.Add($"  mlgi export {tracking.RunId} --csv {tracking.RunId}.csv --store {store}");
         }
