@@ -19,6 +19,19 @@ public sealed class SavingTest
         return (mlContext, data, network);
     }
 
+    private static void AssertScoresClose(float[][] expected, float[][] actual, string where)
+    {
+        Assert.HasCount(expected.Length, actual, where);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.HasCount(expected[i].Length, actual[i], $"{where}: row {i}");
+            for (int c = 0; c < expected[i].Length; c++)
+            {
+                Assert.AreEqual(expected[i][c], actual[i][c], 1e-5f, $"{where}: row {i} class {c}");
+            }
+        }
+    }
+
     [TestMethod]
     public void An_ONNX_export_scores_like_the_model_in_an_ML_NET_pipeline_saved_to_a_zip_and_loaded_again()
     {
@@ -41,16 +54,35 @@ public sealed class SavingTest
         float[][] probabilities = [.. loaded.Transform(data).GetColumn<float[]>("output")];
         // README end
 
-        Assert.HasCount(expected.Length, probabilities);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            for (int c = 0; c < 3; c++)
-            {
-                Assert.AreEqual(expected[i][c], probabilities[i][c], 1e-5f, $"row {i} class {c}");
-            }
-        }
-
+        AssertScoresClose(expected, probabilities, "zip loaded in this process");
         Assert.IsNotNull(inputSchema.GetColumnOrNull("Features"));
+    }
+
+    [TestMethod]
+    public void The_ML_NET_zip_with_the_ONNX_model_loads_in_a_fresh_process_and_scores_like_the_trained_model()
+    {
+        using var folder = new TempDirectory();
+        (MLContext _, IDataView data, NeuralNetworkModel network) = Train();
+        float[][] expected = [.. network.Transform(data).GetColumn<float[]>("Score")];
+        network.ExportOnnx(folder.File("model.onnx"));
+        var mlContext = new MLContext(seed: 1);
+        ITransformer features = mlContext.Transforms.CopyColumns("input", "Features").Fit(data);
+        ITransformer scorer = mlContext.Transforms.ApplyOnnxModel("output", "input", folder.File("model.onnx")).Fit(features.Transform(data));
+        mlContext.Model.Save(features.Append(scorer), data.Schema, folder.File("model.zip"));
+        File.Delete(folder.File("model.onnx"));    // the zip alone must carry the graph
+
+        AssertScoresClose(expected, FreshProcess.Scores("zip", folder.File("model.zip"), data, folder.Path), "zip loaded in a fresh process");
+    }
+
+    [TestMethod]
+    public void The_safetensors_checkpoint_loads_in_a_fresh_process_with_LoadModel_and_scores_like_the_trained_model()
+    {
+        using var folder = new TempDirectory();
+        (MLContext _, IDataView data, NeuralNetworkModel network) = Train();
+        float[][] expected = [.. network.Transform(data).GetColumn<float[]>("Score")];
+        network.Save(folder.File("model.safetensors"));
+
+        AssertScoresClose(expected, FreshProcess.Scores("safetensors", folder.File("model.safetensors"), data, folder.Path), "LoadModel in a fresh process");
     }
 
     [TestMethod]
