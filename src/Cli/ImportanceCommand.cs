@@ -29,7 +29,7 @@ internal static class ImportanceCommand
         criterion.AcceptOnlyFromAmong([.. s_criteria.Keys]);
         var top = NumberOption.Create<int>("--top", "Edges shown per layer", NumberRange.AtLeast(1), 10);
         var csv = new Option<string?>("--csv") { Description = "Write every edge with all four criteria to this CSV file." };
-        var image = new Option<string?>("--image") { Description = "Write the first layer's importance map (summed over its units, reshaped to the image) to this .svg file." };
+        var image = new Option<string?>("--image") { Description = "Write the first layer's importance map (summed over its units, reshaped to the image) to this .svg or .png file." };
         var limit = NumberOption.Create<int>("--limit", "Training samples the gradients are taken over", NumberRange.AtLeast(1), 2000);
         var threads = NumberOption.Create<int>("--threads", "Worker threads for the kernels", NumberRange.AtLeast(1), 1);
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory of the Fashion-MNIST IDX files." };
@@ -37,9 +37,9 @@ internal static class ImportanceCommand
         image.Validators.Add(r =>
         {
             string? path = r.GetValueOrDefault<string?>();
-            if (path is not null && !path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+            if (path is not null && !path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             {
-                r.AddError($"--image {path}: only SVG is written (no well-kept PNG encoder is in the project's packages); give a file name ending in .svg.");
+                r.AddError($"--image {path}: SVG and PNG are written; give a file name ending in .svg or .png.");
             }
         });
 
@@ -120,6 +120,13 @@ internal static class ImportanceCommand
         catch (ArgumentException e)
         {
             throw new CliException($"--image: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+
+        if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            using FileStream stream = File.Create(path);
+            HeatMapPng.Write(map, stream, 10);
+            return;
         }
 
         using var writer = new StreamWriter(path);

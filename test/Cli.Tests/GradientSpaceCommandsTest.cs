@@ -33,15 +33,43 @@ public sealed class GradientSpaceCommandsTest
     }
 
     [TestMethod]
-    public void Importance_refuses_png_and_a_missing_checkpoint_in_the_users_words()
+    public void Importance_refuses_an_unknown_image_format_and_a_missing_checkpoint_in_the_users_words()
     {
-        (int code, string output) = CliRunner.Run("importance", "model.safetensors", "--image", "map.png");
+        (int code, string output) = CliRunner.Run("importance", "model.safetensors", "--image", "map.bmp");
         Assert.AreEqual(1, code, output);
-        StringAssert.Contains(output, "only SVG is written");
+        StringAssert.Contains(output, "--image map.bmp: SVG and PNG are written");
 
         (code, output) = CliRunner.Run("importance", CliRunner.TempPath(".safetensors"), "--dataset", "blobs");
         Assert.AreEqual(2, code, output);
         StringAssert.Contains(output, "does not exist");
+    }
+
+    [TestMethod]
+    public void Importance_writes_a_png_map_of_fashion_mnist()
+    {
+        if (!File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte") && !File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+        {
+            Assert.Inconclusive("Fashion-MNIST is not installed (sudo apt-get install dataset-fashion-mnist).");
+        }
+
+        string checkpoint = CliRunner.TempPath(".safetensors"), png = CliRunner.TempPath(".png");
+        try
+        {
+            (int code, string output) = CliRunner.Run("train", "--dataset", "fashion-mnist", "--model", "mlp:784,16,10", "--limit", "200", "--epochs", "1", "--threads", "1", "--save", checkpoint);
+            Assert.AreEqual(0, code, output);
+            (code, output) = CliRunner.Run("importance", checkpoint, "--dataset", "fashion-mnist", "--limit", "50", "--top", "1", "--image", png);
+            Assert.AreEqual(0, code, output);
+            StringAssert.Contains(output, "wrote");
+            byte[] bytes = File.ReadAllBytes(png);
+            CollectionAssert.AreEqual(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 }, bytes[..8], "PNG signature");
+            Assert.AreEqual(280, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), "width: 28 cells of 10 px");
+            Assert.AreEqual(280, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)), "height: 28 cells of 10 px");
+        }
+        finally
+        {
+            File.Delete(checkpoint);
+            File.Delete(png);
+        }
     }
 
     [TestMethod]

@@ -4,10 +4,10 @@ using System.Security;
 namespace MLGradientInsight.Analyses.GradientSpace;
 
 /// <summary>
-/// Writes a 2-D map (an <see cref="GradientImportanceResult.ImportanceMap"/>) as an SVG grid of grey cells, darkest for the largest value.
+/// Writes a 2-D map (an <see cref="GradientImportanceResult.ImportanceMap"/>) as an SVG grid of grey cells, darkest for the largest value (colours shared with <see cref="HeatMapPng"/>).
 /// </summary>
 /// <remarks>Hand-written because a heat map of a few hundred rectangles is a dozen lines of SVG; a charting library would add a browser
-/// or a native dependency for nothing. PNG is not offered: no well-kept managed PNG encoder is in the project's package set.</remarks>
+/// or a native dependency for nothing. <see cref="HeatMapPng"/> writes the same map, in the same colours, as a PNG.</remarks>
 public static class HeatMapSvg
 {
     /// <summary>Writes the map.</summary>
@@ -23,15 +23,7 @@ public static class HeatMapSvg
         ArgumentNullException.ThrowIfNull(title);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cellSize);
         int rows = map.GetLength(0), columns = map.GetLength(1);
-        float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        foreach (float v in map)
-        {
-            if (float.IsFinite(v))
-            {
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-        }
+        HeatMapScale scale = HeatMapScale.Of(map);
 
         const int Header = 20;
         int width = columns * cellSize, height = (rows * cellSize) + Header;
@@ -43,15 +35,11 @@ public static class HeatMapSvg
             for (int col = 0; col < columns; col++)
             {
                 float v = map[r, col];
-                string fill;
+                string fill = "red";
                 if (float.IsFinite(v))
                 {
-                    int level = max > min ? (int)Math.Round(255 * (1 - ((v - min) / (max - min)))) : 255;
+                    (byte level, _, _) = scale.Colour(v);
                     fill = string.Create(c, $"rgb({level},{level},{level})");
-                }
-                else
-                {
-                    fill = "red";
                 }
 
                 writer.WriteLine(string.Create(c, $"<rect x=\"{col * cellSize}\" y=\"{Header + (r * cellSize)}\" width=\"{cellSize}\" height=\"{cellSize}\" fill=\"{fill}\"><title>[{r},{col}] {v:G4}</title></rect>"));
