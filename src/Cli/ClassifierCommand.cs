@@ -12,7 +12,7 @@ internal static class ClassifierCommand
         IAnsiConsole console = cli.Ansi();
         var corpus = new Option<string>("--corpus") { Description = "The corpus directory (runs.csv + traces.csv.gz).", DefaultValueFactory = _ => "data/classifier-corpus" };
         var output = new Option<string?>("--output") { Description = "Where to write shape-model.zip and action-model.zip (the shipped ones live in src/ActivityClassifier/Models)." };
-        var seed = new Option<int>("--seed") { Description = "Seed of the models and the synthetic windows.", DefaultValueFactory = _ => 1 };
+        var seed = NumberOption.Create<int>("--seed", "Seed of the models and the synthetic windows", NumberRange.NonNegative, 1);
         var algorithm = new Option<string>("--algorithm") { Description = "lightgbm or maxent (L-BFGS maximum entropy).", DefaultValueFactory = _ => "lightgbm" };
         algorithm.AcceptOnlyFromAmong("lightgbm", "maxent");
         var evaluate = new Option<bool>("--evaluate") { Description = "Also run the leave-one-workload-out evaluation and print the Markdown table." };
@@ -25,7 +25,7 @@ internal static class ClassifierCommand
         {
             var options = new ClassifierTrainingOptions
             {
-                Seed = pr.GetValue(seed),
+                Seed = pr.GetValue(seed)!.Value,
                 Algorithm = pr.GetValue(algorithm) == "maxent" ? ModelAlgorithm.MaximumEntropy : ModelAlgorithm.LightGbm,
             };
             Corpus c = Corpus.Load(pr.GetValue(corpus)!);

@@ -72,10 +72,24 @@ internal static class DiagnoseCommand
         return load(stream);
     }
 
+    /// <summary>Whether <paramref name="path"/> starts with SQLite's file header (a run store given where a trace was expected).</summary>
+    private static bool IsSqlite(string path)
+    {
+        ReadOnlySpan<byte> magic = "SQLite format 3\0"u8;
+        Span<byte> head = stackalloc byte[16];
+        using FileStream f = File.OpenRead(path);
+        return f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual(magic);
+    }
+
     private static IReadOnlyList<ActivityRecord> Load(string input, string store)
     {
         if (File.Exists(input))
         {
+            if (IsSqlite(input))
+            {
+                throw CliException.Usage($"'{input}' is a run store, not a trace file. Pass a run and the store: mlgi diagnose RUN --store {input} (list the runs with mlgi runs --store {input}).");
+            }
+
             IReadOnlyList<ActivityRecord> records = TraceCsv.Read(input);
             return records.Count > 0 ? records : throw new CliException($"The trace file '{input}' has a header but no rows; nothing to diagnose.", ExitCodes.DataError);
         }

@@ -25,7 +25,7 @@ internal static class MlgiApp
                 console.WriteError(error.Message);
             }
 
-            string command = parsed.CommandResult.Command is RootCommand ? "mlgi" : $"mlgi {parsed.CommandResult.Command.Name}";
+            string command = string.Join(' ', CommandPath(parsed.CommandResult));
             console.Error.WriteLine($"Run '{command} --help' for the options and their valid values.");
             return ExitCodes.UsageError;
         }
@@ -120,5 +120,20 @@ internal static class MlgiApp
         }
 
         return "(no log file could be written; here is the trace)\n" + exception;
+    }
+
+    /// <summary>The words of the command a parse result reached, from <c>mlgi</c> down (e.g. mlgi classifier train).</summary>
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var words = new Stack<string>();
+        for (System.CommandLine.Parsing.SymbolResult? r = result; r is not null; r = r.Parent)
+        {
+            if (r is System.CommandLine.Parsing.CommandResult c)
+            {
+                words.Push(c.Command is RootCommand ? "mlgi" : c.Command.Name);
+            }
+        }
+
+        return words;
     }
 }

@@ -17,16 +17,12 @@ internal static class ReportCommand
         var runs = new Argument<string[]>("run") { Description = "Run ids, unique id prefixes or unique run names (see mlgi runs); several runs are overlaid.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out") { Description = "The HTML file to write.", DefaultValueFactory = _ => "report.html" };
         var store = new Option<string>("--store") { Description = "Run store file (SQLite).", DefaultValueFactory = _ => "runs.db" };
-        var maxPoints = new Option<int>("--max-points") { Description = "Most points per chart line; longer series are drawn as their min/max envelope (16 … 1,000,000).", DefaultValueFactory = _ => ReportOptions.Default.MaxPoints };
+        var maxPoints = NumberOption.Create<int>("--max-points", "Most points per chart line; longer series are drawn as their min/max envelope", NumberRange.Between(16, ReportOptions.MaxPointsLimit), ReportOptions.Default.MaxPoints);
         var title = new Option<string?>("--title") { Description = "Page title (default: the run names)." };
         var command = new Command("report", "Write a self-contained HTML report (opens offline): activity, per-layer panels, loss, accuracy, learning rate, run summary.") { runs, output, store, maxPoints, title };
         command.SetAction(pr =>
         {
-            int points = pr.GetValue(maxPoints);
-            if (points is < 16 or > ReportOptions.MaxPointsLimit)
-            {
-                throw new CliException($"--max-points {points.ToString(CultureInfo.InvariantCulture)} is out of range; use 16 … {ReportOptions.MaxPointsLimit.ToString(CultureInfo.InvariantCulture)} (default {ReportOptions.Default.MaxPoints.ToString(CultureInfo.InvariantCulture)}).");
-            }
+            int points = pr.GetValue(maxPoints)!.Value;
 
             string storePath = pr.GetValue(store)!;
             if (!File.Exists(storePath))

@@ -83,4 +83,23 @@ public sealed class DiagnoseCommandTest
         Assert.AreEqual(2, code, output);
         StringAssert.Contains(output, "no-such-trace.csv");
     }
+
+    [TestMethod]
+    public void A_run_store_given_as_the_trace_says_how_to_pass_a_run()
+    {
+        string store = CliRunner.TempPath(".db");
+        try
+        {
+            Assert.AreEqual(0, CliRunner.Run("train", "--dataset", "curve", "--limit", "100", "--epochs", "1", "--track", "--store", store, "--threads", "1").ExitCode);
+            (int code, string output) = CliRunner.Run("diagnose", store);
+            Assert.AreEqual(1, code, output);
+            StringAssert.Contains(output, "is a run store, not a trace file");
+            StringAssert.Contains(output, $"--store {store}");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            CliRunner.DeleteStore(store);
+        }
+    }
 }

@@ -10,15 +10,27 @@ public sealed class NumberOptionsTest
     public static IEnumerable<object[]> NumericOptions()
     {
         RootCommand root = MlgiApp.BuildRoot(new CliConsole(TextWriter.Null, TextWriter.Null, false, 80, false));
-        foreach (Command command in root.Subcommands)
+        return Walk(root.Subcommands, "");
+    }
+
+    private static IEnumerable<object[]> Walk(IEnumerable<Command> commands, string prefix)
+    {
+        foreach (Command command in commands)
         {
+            string path = prefix + command.Name;
             foreach (Option option in command.Options)
             {
-                Type? value = Nullable.GetUnderlyingType(option.GetType().GetGenericArguments().FirstOrDefault() ?? typeof(object));
+                Type declared = option.GetType().GetGenericArguments().FirstOrDefault() ?? typeof(object);
+                Type value = Nullable.GetUnderlyingType(declared) ?? declared;
                 if (value == typeof(int) || value == typeof(float) || value == typeof(double) || value == typeof(long))
                 {
-                    yield return [command.Name, option.Name];
+                    yield return [path, option.Name];
                 }
+            }
+
+            foreach (object[] row in Walk(command.Subcommands, path + " "))
+            {
+                yield return row;
             }
         }
     }
@@ -38,7 +50,7 @@ public sealed class NumberOptionsTest
     {
         foreach (string bad in new[] { "abc", "1e-3x", "0,5", "1,000", "NaN", "Infinity", "" })
         {
-            CliResult r = CliRunner.Run(command, option, bad);
+            CliResult r = CliRunner.Run([.. command.Split(' '), option, bad]);
             Assert.AreEqual(1, r.ExitCode, $"{command} {option} '{bad}'\n{r.Output}");
             Assert.AreEqual("", r.Out, "errors go to stderr only");
             StringAssert.Contains(r.Err, $"error: {option}", r.Err);
