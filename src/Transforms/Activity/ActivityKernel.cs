@@ -29,6 +29,37 @@ internal static class ActivityKernel
     /// <param name="RootExponent">p.</param>
     internal readonly record struct Settings(float Absolute, float Relative, float Keep, float Smoothing, float RootExponent);
 
+    /// <summary>
+    /// Σ values accumulated in double and rounded once to float: the grouped value of a unit or tensor (000 §3.4.1). Any
+    /// engine that sums in double gets the same float (a float sum's result depends on its order, and a layer's gradients
+    /// often cancel — the output layer's sum under softmax cross-entropy is 0 up to rounding). NaN and ∞ propagate.
+    /// </summary>
+    internal static float Sum(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        double sum = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 2 * Vector256<float>.Count)
+        {
+            ref float start = ref MemoryMarshal.GetReference(values);
+            Vector256<double> a = Vector256<double>.Zero, b = Vector256<double>.Zero;
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref start, (nuint)i));
+                a += lower;
+                b += upper;
+            }
+
+            sum = Vector256.Sum(a + b);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            sum += values[i];
+        }
+
+        return (float)sum;
+    }
+
     /// <summary>Step 1: g_prev ← g (non-finite values store 0); counts non-finite values and Σ g².</summary>
     internal static void First(ReadOnlySpan<float> g, Span<float> previous, ref ActivitySums sums)
     {
