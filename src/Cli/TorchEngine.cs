@@ -158,19 +158,13 @@ internal static class TorchEngine
     /// <summary>The TorchSharp optimizer for <c>--optimizer</c>, with the managed engine's defaults (PyTorch's).</summary>
     private static optim.Optimizer CreateOptimizer(TrainSettings s, nn.Module model)
     {
-        IEnumerable<TorchSharp.Modules.Parameter> p = model.parameters();
-        double lr = s.LearningRate, wd = s.WeightDecay;
-        return s.Optimizer switch
+        try
         {
-            "sgd" => optim.SGD(p, lr, momentum: s.Momentum ?? 0, weight_decay: wd),
-            "momentum" => optim.SGD(p, lr, momentum: s.Momentum ?? 0.9, weight_decay: wd),
-            "nesterov" => optim.SGD(p, lr, momentum: s.Momentum ?? 0.9, weight_decay: wd, nesterov: true),
-            "adagrad" => optim.Adagrad(p, lr, weight_decay: wd),
-            "adadelta" => optim.Adadelta(p, lr, weight_decay: wd),
-            "rmsprop" => optim.RMSProp(p, lr, momentum: s.Momentum ?? 0, weight_decay: wd),
-            "adam" => optim.Adam(p, lr, weight_decay: wd),
-            "adamw" => optim.AdamW(p, lr, weight_decay: wd),
-            _ => throw new CliException($"--optimizer {s.Optimizer} is not available with --engine torchsharp (TorchSharp has no {s.Optimizer}); use sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam or adamw, or --engine managed."),
-        };
+            return TorchOptimizers.Create(s.Optimizer, model, s.LearningRate, s.Momentum, s.WeightDecay);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliException($"--optimizer {s.Optimizer}: {e.Message.Replace("the managed engine", "--engine managed", StringComparison.Ordinal)}");
+        }
     }
 }

@@ -108,4 +108,27 @@ public sealed class ActivityKernelTest
         ActivitySums sums = default;
         Assert.ThrowsExactly<ArgumentException>(() => ActivityKernel.Active(new float[3], new float[3], new float[2], default, ref sums));
     }
+
+    [TestMethod]
+    public void Sum_IsTheDoubleSumRoundedOnce_ForEveryLength0To256_AndPropagatesNaN()
+    {
+        var rng = new Random(11);
+        for (int n = 0; n <= 256; n++)
+        {
+            // Large terms that cancel: a float accumulator loses the small ones, a double one keeps them.
+            float[] x = [.. Enumerable.Range(0, n).Select(i => (i % 2 == 0 ? 1e6f : -1e6f) + (float)rng.NextDouble())];
+            double exact = 0;
+            foreach (float v in x)
+            {
+                exact += v;
+            }
+
+            Assert.AreEqual((float)exact, ActivityKernel.Sum(x), $"length {n}");
+            if (n > 0)
+            {
+                x[n / 2] = float.NaN;
+                Assert.IsTrue(float.IsNaN(ActivityKernel.Sum(x)), $"length {n} with NaN");
+            }
+        }
+    }
 }
