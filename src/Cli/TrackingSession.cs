@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using MLGradientInsight.Trainers;
 using MLGradientInsight.Trainers.Data;
+using MLGradientInsight.Trainers.Torch.Tracking;
+using MLGradientInsight.Trainers.Torch.Training;
 using MLGradientInsight.Trainers.Training;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
@@ -69,10 +72,42 @@ internal sealed class TrackingSession : IDisposable
 
     public static TrackingSession Start(TrainSettings settings, Trainer trainer, Dataset train, CliConsole console)
     {
+        RunWriter writer = StartRun(settings, trainer.Model, train, "", console);
+        GradientActivityTracker tracker = trainer.Model.CreateActivityTracker(Options(settings, writer.RunId));
+        var session = new TrackingSession(writer, tracker);
+        session._subscriptions.Add(tracker.Attach(trainer, writer));
+        session._subscriptions.Add(trainer.OnStepCompleted((in TrainingStepContext c) => writer.WriteStep(in c)));
+        session._subscriptions.Add(trainer.OnEpochCompleted(writer.WriteEpoch));
+        return session;
+    }
+
+    /// <summary>
+    /// <c>--engine torchsharp --track</c>: a <see cref="TorchActivityTracker"/> on the TorchSharp trainer's module, observing
+    /// after every backward pass and writing each step's rows after its update; the same run, steps, epochs and activity rows.
+    /// </summary>
+    public static TrackingSession Start(TrainSettings settings, TorchTrainer trainer, Sequential managed, Dataset train, CliConsole console)
+    {
+        RunWriter writer = StartRun(settings, managed, train, " (torchsharp)", console);
+        TorchActivityTracker tracking = TorchActivityTracker.Attach(trainer.Model, writer, trainer.Optimizer, Options(settings, writer.RunId));
+        var session = new TrackingSession(writer, tracking.Tracker);
+        session._subscriptions.Add(tracking);
+        session._subscriptions.Add(trainer.OnGradientsComputed(c =>
+        {
+            tracking.Epoch = c.Epoch;
+            tracking.Observe(c.Loss, c.LearningRate);
+        }));
+        session._subscriptions.Add(trainer.OnStepCompleted(_ => tracking.Flush()));
+        session._subscriptions.Add(trainer.OnEpochCompleted(writer.WriteEpoch));
+        return session;
+    }
+
+    /// <summary>Checks the tracking options and starts the run in the store.</summary>
+    private static RunWriter StartRun(TrainSettings settings, Sequential model, Dataset train, string nameSuffix, CliConsole console)
+    {
         Options(settings, "check");
         if (settings.ActivityLayers is { } layers)
         {
-            string[] known = [.. trainer.Model.Parameters.Select(p => p.LayerName).Distinct()];
+            string[] known = [.. model.Parameters.Select(p => p.LayerName).Distinct()];
             string[] unknown = [.. layers.Where(l => !known.Contains(l))];
             if (unknown.Length > 0 || layers.Length == 0)
             {
@@ -82,14 +117,9 @@ internal sealed class TrackingSession : IDisposable
 
         RunStore store = RunStore.Open(settings.Store);
         string config = JsonSerializer.Serialize(settings, s_json);
-        RunWriter writer = store.StartRun(settings.RunName ?? $"{ModelSpec.Describe(settings, train)} on {settings.Dataset}", config, trainer.Model.Summary(train.SampleShape));
-        GradientActivityTracker tracker = trainer.Model.CreateActivityTracker(Options(settings, writer.RunId));
-        var session = new TrackingSession(writer, tracker);
+        RunWriter writer = store.StartRun(settings.RunName ?? $"{ModelSpec.Describe(settings, train)} on {settings.Dataset}{nameSuffix}", config, model.Summary(train.SampleShape));
         console.Line($"run {writer.RunId} recording to {store.FilePath}");
-        session._subscriptions.Add(tracker.Attach(trainer, writer));
-        session._subscriptions.Add(trainer.OnStepCompleted((in TrainingStepContext c) => writer.WriteStep(in c)));
-        session._subscriptions.Add(trainer.OnEpochCompleted(writer.WriteEpoch));
-        return session;
+        return writer;
     }
 
     /// <summary>The live display's activity segments of the last step: the network first, then each layer.</summary>

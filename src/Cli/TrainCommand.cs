@@ -76,21 +76,45 @@ internal static class TrainCommand
         console.Line($"model {ModelSpec.Describe(settings, train)}  parameters {model.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}  data {train.Count.ToString("N0", CultureInfo.InvariantCulture)} train / {test.Count.ToString("N0", CultureInfo.InvariantCulture)} test  optimizer {OptimizerFactory.Describe(settings)}  kernels {EngineSettings.GemmBackend}");
 
         var display = new ProgressDisplay(console, totalSteps, settings.Epochs, train.ClassCount > 0, tracking is null ? null : tracking.Describe, s_refresh);
+        using var stop = new StopSignal();
         TrainingResult result;
-        using (var stop = new StopSignal())
         using (trainer.OnStepCompleted(display.OnStep))
         using (trainer.OnEpochCompleted(display.OnEpoch))
         {
             result = trainer.Fit(train, test, stop.Token);
             display.Clear();
-            if (result.Status == TrainingStatus.Cancelled)
+        }
+
+        return Finish(settings, result, totalSteps, stop, tracking, console, save: path =>
+        {
+            if (path is not null)
             {
-                string what = $"stopped by {stop.Describe()} after step {result.Steps} of {totalSteps} (epoch {Math.Min(settings.Epochs, result.Epochs.Count + 1)} of {settings.Epochs}); "
-                    + $"the {result.Epochs.Count} finished epoch(s) and every step until then are recorded.";
-                tracking?.Interrupt(what);
-                console.Status($"{what}{(tracking is null ? "" : $" Run {tracking.RunId} is marked interrupted.")}{(settings.Save is null ? "" : " No weights were saved.")}");
-                return stop.ExitCode;
+                Checkpoint.Save(model, path, CheckpointMetadata.For(settings, train));
             }
+
+            checkpoints?.Complete();
+        }, testResult: () =>
+        {
+            EpochSummary last = result.Epochs[^1];
+            return TestResult(train.ClassCount > 0, last.ValidationAccuracy, last.ValidationLoss, test.Count);
+        });
+    }
+
+    /// <summary>
+    /// The end of a run, the same for both engines: a stop by signal marks the run interrupted and a NaN/∞ fails it (each
+    /// with a message and its exit code); a finished run is saved (<paramref name="save"/> gets the <c>--save</c> path, null
+    /// without it), completed, and summed up with its test result and what to do next.
+    /// </summary>
+    internal static int Finish(
+        TrainSettings settings, TrainingResult result, long totalSteps, StopSignal stop, TrackingSession? tracking, CliConsole console, Action<string?> save, Func<string> testResult)
+    {
+        if (result.Status == TrainingStatus.Cancelled)
+        {
+            string what = $"stopped by {stop.Describe()} after step {result.Steps} of {totalSteps} (epoch {Math.Min(settings.Epochs, result.Epochs.Count + 1)} of {settings.Epochs}); "
+                + $"the {result.Epochs.Count} finished epoch(s) and every step until then are recorded.";
+            tracking?.Interrupt(what);
+            console.Status($"{what}{(tracking is null ? "" : $" Run {tracking.RunId} is marked interrupted.")}{(settings.Save is null ? "" : " No weights were saved.")}");
+            return stop.ExitCode;
         }
 
         if (result.Status == TrainingStatus.NonFinite)
@@ -101,15 +125,9 @@ internal static class TrainCommand
             return ExitCodes.NonFinite;
         }
 
-        EpochSummary last = result.Epochs[^1];
-        if (settings.Save is not null)
-        {
-            Checkpoint.Save(model, settings.Save, CheckpointMetadata.For(settings, train));
-        }
-
+        save(settings.Save);
         tracking?.Complete();
-        checkpoints?.Complete();
-        console.Line(TestResult(train.ClassCount > 0, last.ValidationAccuracy, last.ValidationLoss, test.Count));
+        console.Line(testResult());
         WriteNextSteps(settings, tracking, console);
         return ExitCodes.Ok;
     }
