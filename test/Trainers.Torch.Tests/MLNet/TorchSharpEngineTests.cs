@@ -4,6 +4,7 @@ using MLGradientInsight.Trainers.MLNet;
 using MLGradientInsight.Trainers.Torch.MLNet;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
+using static MLGradientInsight.Trainers.Tests.MLNet.MLNetData;
 
 namespace MLGradientInsight.Trainers.Torch.Tests.MLNet;
 
@@ -11,8 +12,6 @@ namespace MLGradientInsight.Trainers.Torch.Tests.MLNet;
 [TestClass]
 public sealed class TorchSharpEngineTests
 {
-    private static readonly string[] s_animals = ["dog", "cat", "bird"];
-
     [TestMethod]
     public void The_torch_engine_fits_evaluates_predicts_and_records_its_run_in_the_store()
     {
@@ -46,7 +45,7 @@ public sealed class TorchSharpEngineTests
             {
                 AnimalPrediction p = prediction.Predict(rows[i]);
                 CollectionAssert.AreEqual(batch[i], p.Score);
-                Assert.AreEqual(s_animals[Array.IndexOf(p.Score, p.Score.Max())], p.PredictedAnimal);
+                Assert.AreEqual(Animals[Array.IndexOf(p.Score, p.Score.Max())], p.PredictedAnimal);
             }
 
             NeuralNetworkModel network = model.OfType<NeuralNetworkModel>().Single();
@@ -117,39 +116,5 @@ public sealed class TorchSharpEngineTests
             Assert.AreEqual(m.Loss, t.Loss, 1e-4 * Math.Abs(m.Loss), $"record {r} loss");
             Assert.AreEqual(m.GradientNorm, t.GradientNorm, 1e-3 * m.GradientNorm, $"record {r} gradient norm");
         }
-    }
-
-    private static List<AnimalRow> Blobs(int count, int seed)
-    {
-        var rng = new Random(seed);
-        var rows = new List<AnimalRow>(count);
-        for (int i = 0; i < count; i++)
-        {
-            int c = i % 3;
-            float[] x = new float[4];
-            for (int j = 0; j < 4; j++)
-            {
-                x[j] = (j == c ? 2f : 0f) + (float)(rng.NextDouble() - 0.5);
-            }
-
-            rows.Add(new AnimalRow { Label = s_animals[c], Features = x });
-        }
-
-        return rows;
-    }
-
-    public sealed class AnimalRow
-    {
-        public string Label { get; set; } = "";
-
-        [VectorType(4)]
-        public float[] Features { get; set; } = [];
-    }
-
-    public sealed class AnimalPrediction
-    {
-        public float[] Score { get; set; } = [];
-
-        public string PredictedAnimal { get; set; } = "";
     }
 }
