@@ -60,6 +60,57 @@ internal static class ActivityKernel
         return (float)sum;
     }
 
+    /// <summary>
+    /// Σ θ² and Σ (θ − θ_before)² in one pass over both spans (the weight and update norms of a step): float lanes over
+    /// blocks of <see cref="Block"/> elements, then double, as the activity pass sums.
+    /// </summary>
+    /// <param name="weights">θ after the update.</param>
+    /// <param name="before">θ before the update, the same length.</param>
+    /// <param name="squares">Σ θ².</param>
+    /// <param name="updateSquares">Σ (θ − θ_before)².</param>
+    internal static void WeightSums(ReadOnlySpan<float> weights, ReadOnlySpan<float> before, out double squares, out double updateSquares)
+    {
+        if (before.Length != weights.Length)
+        {
+            throw new ArgumentException($"Slices differ in length: weights {weights.Length}, before {before.Length}.", nameof(before));
+        }
+
+        squares = 0;
+        updateSquares = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && weights.Length >= Vector256<float>.Count)
+        {
+            int width = Vector256<float>.Count;
+            int end = weights.Length - (weights.Length % width);
+            ref float wRef = ref MemoryMarshal.GetReference(weights);
+            ref float bRef = ref MemoryMarshal.GetReference(before);
+            for (int start = 0; start < end; start += Block)
+            {
+                int stop = Math.Min(end, start + Block);
+                Vector256<float> sq = Vector256<float>.Zero, up = Vector256<float>.Zero;
+                for (int k = start; k < stop; k += width)
+                {
+                    Vector256<float> w = Vector256.LoadUnsafe(ref wRef, (nuint)k);
+                    Vector256<float> d = w - Vector256.LoadUnsafe(ref bRef, (nuint)k);
+                    sq += w * w;
+                    up += d * d;
+                }
+
+                squares += Vector256.Sum(sq);
+                updateSquares += Vector256.Sum(up);
+            }
+
+            i = end;
+        }
+
+        for (; i < weights.Length; i++)
+        {
+            float w = weights[i], d = w - before[i];
+            squares += w * w;
+            updateSquares += d * d;
+        }
+    }
+
     /// <summary>Step 1: g_prev ← g (non-finite values store 0); counts non-finite values and Σ g².</summary>
     internal static void First(ReadOnlySpan<float> g, Span<float> previous, ref ActivitySums sums)
     {

@@ -471,8 +471,8 @@ public sealed unsafe class GradientActivityTracker
     public void SetWeightsAfterUpdate(int tensorIndex, ReadOnlySpan<float> weights)
     {
         float[] before = WeightBuffer(tensorIndex, weights.Length);
-        float d = TensorPrimitives.Distance(weights, before);
-        AddWeightSquares(tensorIndex, TensorPrimitives.SumOfSquares(weights), (double)d * d);
+        ActivityKernel.WeightSums(weights, before, out double squares, out double updateSquares);   // one pass over θ and θ_before
+        AddWeightSquares(tensorIndex, squares, updateSquares);
     }
 
     /// <summary>

@@ -131,4 +131,33 @@ public sealed class ActivityKernelTest
             }
         }
     }
+
+    [TestMethod]
+    public void WeightSums_MatchesDoubleReference_ForEveryLength0To300_AndPropagatesNaN()
+    {
+        var rng = new Random(12);
+        for (int n = 0; n <= 300; n++)
+        {
+            float[] after = [.. Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() - 0.5))];
+            float[] before = [.. after.Select(w => w + (float)((rng.NextDouble() - 0.5) * 1e-3))];
+            double squares = 0, update = 0;
+            for (int i = 0; i < n; i++)
+            {
+                squares += (double)after[i] * after[i];
+                update += (double)(after[i] - before[i]) * (after[i] - before[i]);
+            }
+
+            ActivityKernel.WeightSums(after, before, out double s, out double u);
+            Assert.AreEqual(squares, s, 1e-6 * Math.Max(1e-12, squares), $"length {n} squares");
+            Assert.AreEqual(update, u, 1e-5 * Math.Max(1e-12, update), $"length {n} update");
+            if (n > 0)
+            {
+                after[n - 1] = float.NaN;
+                ActivityKernel.WeightSums(after, before, out s, out u);
+                Assert.IsTrue(double.IsNaN(s) && double.IsNaN(u), $"length {n} with NaN");
+            }
+        }
+
+        Assert.ThrowsExactly<ArgumentException>(() => ActivityKernel.WeightSums(new float[3], new float[2], out _, out _));
+    }
 }
