@@ -20,10 +20,21 @@ internal sealed class PhaseTimer
 
     /// <summary>Starts a timer when <c>MLGI_TIMING=1</c>, else returns null.</summary>
     /// <returns>The timer, or null.</returns>
-    public static PhaseTimer? StartIfAsked() =>
-        Environment.GetEnvironmentVariable("MLGI_TIMING") == "1"
-            ? new PhaseTimer(DateTime.Now - Process.GetCurrentProcess().StartTime)
-            : null;
+    public static PhaseTimer? StartIfAsked() => StartIf(Environment.GetEnvironmentVariable("MLGI_TIMING"));
+
+    /// <summary>Starts a timer when <paramref name="setting"/> (the value of <c>MLGI_TIMING</c>) is <c>1</c>, else returns null.</summary>
+    /// <param name="setting">The setting, or null when unset.</param>
+    /// <returns>The timer, or null.</returns>
+    internal static PhaseTimer? StartIf(string? setting)
+    {
+        if (setting != "1")
+        {
+            return null;
+        }
+
+        using var process = Process.GetCurrentProcess();
+        return new PhaseTimer(DateTime.Now - process.StartTime);
+    }
 
     /// <summary>Ends the current phase under a name.</summary>
     /// <param name="name">The phase.</param>
