@@ -50,8 +50,10 @@ internal static class TrainCommand
             return TorchEngine.Run(settings, console);
         }
 
+        PhaseTimer? timer = PhaseTimer.StartIfAsked();
         EngineSettings.MaxDegreeOfParallelism = settings.Threads;
         (Dataset train, Dataset test) = DatasetSpec.Load(settings);
+        timer?.Mark("data");
         Sequential model = ModelSpec.Create(settings, train);
         Loss loss = train.ClassCount > 0 ? new SoftmaxCrossEntropyLoss() : new MseLoss();
         Optimizer optimizer = OptimizerFactory.Create(settings, model);
@@ -73,8 +75,9 @@ internal static class TrainCommand
 
         using TrackingSession? tracking = settings.Track ? TrackingSession.Start(settings, trainer, train, console) : null;
         using CheckpointSession? checkpoints = CheckpointSession.Start(settings, trainer, train, tracking?.RunId, console.Ansi());
-        console.Line($"model {ModelSpec.Describe(settings, train)}  parameters {model.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}  data {train.Count.ToString("N0", CultureInfo.InvariantCulture)} train / {test.Count.ToString("N0", CultureInfo.InvariantCulture)} test  optimizer {OptimizerFactory.Describe(settings)}  kernels {EngineSettings.GemmBackend}");
+        console.Line($"model {ModelSpec.Describe(settings, train)}  parameters {model.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}  data {train.Count.ToString("N0", CultureInfo.InvariantCulture)} train / {test.Count.ToString("N0", CultureInfo.InvariantCulture)} test  optimizer {OptimizerFactory.Describe(settings)}  kernels {DescribeKernels()}");
 
+        timer?.Mark("set-up");
         var display = new ProgressDisplay(console, totalSteps, settings.Epochs, train.ClassCount > 0, tracking is null ? null : tracking.Describe, s_refresh);
         using var stop = new StopSignal();
         TrainingResult result;
@@ -82,6 +85,12 @@ internal static class TrainCommand
         using (trainer.OnEpochCompleted(display.OnEpoch))
         {
             result = trainer.Fit(train, test, stop.Token);
+            if (timer is not null)
+            {
+                double epochs = result.Epochs.Sum(e => e.Seconds);
+                timer.Mark(string.Create(CultureInfo.InvariantCulture, $"fit (epochs {epochs:F2} s, the rest test evaluation)"));
+            }
+
             display.Clear();
         }
 
@@ -129,8 +138,17 @@ internal static class TrainCommand
         tracking?.Complete();
         console.Line(testResult());
         WriteNextSteps(settings, tracking, console);
+        timer?.Mark("finish");
+        timer?.Report(console);
         return ExitCodes.Ok;
     }
+
+    /// <summary>The GEMM backend, and why OpenBLAS is left unused when it is loaded but runs generic kernels on this CPU.</summary>
+    /// <returns>For example <c>openblas</c>, or <c>managed (OpenBLAS runs its Prescott kernels on this CPU; OPENBLAS_CORETYPE=... chooses others)</c>.</returns>
+    internal static string DescribeKernels() =>
+        EngineSettings.GemmBackend == "managed" && EngineSettings.UseNativeBlas && EngineSettings.NativeBlasCoreName is { } core
+            ? $"managed (OpenBLAS runs its {core} kernels on this CPU; OPENBLAS_CORETYPE=... chooses others)"
+            : EngineSettings.GemmBackend;
 
     /// <summary>The final result line: <c>test accuracy A (correct/total), test loss L</c>, or <c>test loss L (N samples)</c> for regression.</summary>
     internal static string TestResult(bool classification, double accuracy, double loss, int count) => classification
