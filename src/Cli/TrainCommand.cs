@@ -76,6 +76,11 @@ internal static class TrainCommand
         console.Line($"model {ModelSpec.Describe(settings, train)}  parameters {model.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}  data {train.Count.ToString("N0", CultureInfo.InvariantCulture)} train / {test.Count.ToString("N0", CultureInfo.InvariantCulture)} test  optimizer {OptimizerFactory.Describe(settings)}  kernels {EngineSettings.GemmBackend}");
 
         var display = new ProgressDisplay(console, totalSteps, settings.Epochs, train.ClassCount > 0, tracking is null ? null : tracking.Describe, s_refresh);
+        if (tracking is not null)
+        {
+            tracking.Notice += display.Note;
+        }
+
         TrainingResult result;
         using (var stop = new StopSignal())
         using (trainer.OnStepCompleted(display.OnStep))
@@ -109,6 +114,12 @@ internal static class TrainCommand
 
         tracking?.Complete();
         checkpoints?.Complete();
+        if (tracking?.Controller is { } controller)
+        {
+            console.Line(string.Create(CultureInfo.InvariantCulture,
+                $"--auto-adjust: {controller.AppliedCount} learning-rate change(s), {controller.Decisions.Count - controller.AppliedCount} decision(s) held back or reported; learning rate {controller.InitialLearningRate:G4} → {trainer.Optimizer.Groups[0].LearningRate:G4}"));
+        }
+
         console.Line(TestResult(train.ClassCount > 0, last.ValidationAccuracy, last.ValidationLoss, test.Count));
         WriteNextSteps(settings, tracking, console);
         return ExitCodes.Ok;

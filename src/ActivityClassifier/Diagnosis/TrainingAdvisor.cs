@@ -55,6 +55,9 @@ public sealed class TrainingAdvisor : IActivitySink
     /// <summary>Raised when the top action changes (the first evaluation always raises it).</summary>
     public event EventHandler<AdviceChangedEventArgs>? AdviceChanged;
 
+    /// <summary>Raised after every evaluation, whether or not the advice changed (the closed loop acts on it).</summary>
+    public event EventHandler<AdviceChangedEventArgs>? Evaluated;
+
     /// <summary>Gets the latest ranked actions (empty before the first evaluation).</summary>
     public IReadOnlyList<RankedAction> CurrentActions { get; private set; } = [];
 
@@ -158,5 +161,7 @@ public sealed class TrainingAdvisor : IActivitySink
             _top = actions[0].Action;
             AdviceChanged?.Invoke(this, new AdviceChangedEventArgs(step, actions));
         }
+
+        Evaluated?.Invoke(this, new AdviceChangedEventArgs(step, actions));
     }
 }
