@@ -60,7 +60,7 @@ public sealed partial class EvaluateAndStoreTest
     }
 
     [TestMethod]
-    public void EveryDocumentedQuery_RunsOnARealStore_AndNoColumnIsAllNull()
+    public void EveryDocumentedQuery_RunsOnARealStore_AndNoColumnIsAllNull_AndEveryTableIsDocumented()
     {
         string store = CliRunner.TempPath(".db");
         try
@@ -93,6 +93,7 @@ public sealed partial class EvaluateAndStoreTest
             Assert.IsGreaterThanOrEqualTo(8, queries.Count, "the documents' queries were found");
             using var connection = new SqliteConnection($"Data Source={store};Mode=ReadOnly");
             connection.Open();
+            AssertEveryTableIsDocumented(connection, File.ReadAllText(Path.Combine(root, "docs/store-schema.md")));
             foreach ((string source, string sql) in queries)
             {
                 using SqliteCommand command = connection.CreateCommand();
@@ -126,6 +127,94 @@ public sealed partial class EvaluateAndStoreTest
             SqliteConnection.ClearAllPools();
             CliRunner.DeleteStore(store);
         }
+    }
+
+    /// <summary>
+    /// docs/store-schema.md lists, for every table of a real store, exactly the columns SQLite reports: the per-table
+    /// sections ("### `name`" followed by a column table) and the compact table of the analysis tables (key and
+    /// columns cells). Text in parentheses is explanation (value lists), not column names.
+    /// </summary>
+    private static void AssertEveryTableIsDocumented(SqliteConnection connection, string doc)
+    {
+        Dictionary<string, SortedSet<string>> documented = DocumentedColumns(doc);
+        var tables = new List<string>();
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.IsGreaterThanOrEqualTo(10, tables.Count, "the store holds the run and analysis tables: " + string.Join(", ", tables));
+        foreach (string table in tables)
+        {
+            Assert.IsTrue(documented.TryGetValue(table, out SortedSet<string>? columns), $"table '{table}' is not documented in docs/store-schema.md");
+            var actual = new SortedSet<string>(StringComparer.Ordinal);
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                actual.Add(reader.GetString(0));
+            }
+
+            Assert.AreEqual(string.Join(", ", actual), string.Join(", ", columns), $"docs/store-schema.md's columns of '{table}'");
+        }
+    }
+
+    private static Dictionary<string, SortedSet<string>> DocumentedColumns(string doc)
+    {
+        var result = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        string? section = null;
+        bool analyses = false;
+        foreach (string line in doc.Split('\n'))
+        {
+            Match heading = Regex.Match(line, "^### `([a-z_]+)`");
+            if (heading.Success)
+            {
+                section = heading.Groups[1].Value;
+                result[section] = new SortedSet<string>(StringComparer.Ordinal);
+                continue;
+            }
+
+            if (line.StartsWith("## ", StringComparison.Ordinal))
+            {
+                section = null;
+                analyses = line.StartsWith("## Analyses", StringComparison.Ordinal);
+                continue;
+            }
+
+            if (!line.StartsWith("| `", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string[] cells = line.Split('|');
+            if (section is not null)
+            {
+                // "| `step`, `epoch` | INTEGER | ..." documents both columns.
+                result[section].UnionWith(Names(cells[1]));
+            }
+            else if (analyses && cells.Length >= 5)
+            {
+                // "| `table` | key | columns |": a key in parentheses lists its columns; elsewhere parentheses, and text
+                // after a semicolon, explain values.
+                string table = Names(cells[1]).Single();
+                string key = cells[2].Trim();
+                var columns = new SortedSet<string>(key.StartsWith('(') ? Names(key) : Names(WithoutParentheses(key)), StringComparer.Ordinal);
+                columns.UnionWith(Names(WithoutParentheses(cells[3].Split(';')[0])));
+                result[table] = columns;
+            }
+        }
+
+        return result;
+
+        static IEnumerable<string> Names(string cell) => Regex.Matches(cell, "`([a-z_0-9]+)`").Select(m => m.Groups[1].Value);
+
+        static string WithoutParentheses(string cell) => Regex.Replace(cell, "\\([^()]*\\)", string.Empty);
     }
 
     private static double Accuracy(string output)
