@@ -29,7 +29,7 @@ public sealed class LiveTraceTest
             Assert.Inconclusive($"the corpus has no run of condition {condition}");
         }
 
-        AssertSnapshotsEqual(Records(TestData.Corpus.Traces[info.Run]), every: 53);
+        AssertSnapshotsEqual(TestData.Records(TestData.Corpus.Traces[info.Run]), every: 53);
     }
 
     [TestMethod]
@@ -82,7 +82,7 @@ public sealed class LiveTraceTest
         foreach (string condition in new[] { "lr-growing", "lr-too-high", "healthy" })
         {
             CorpusRunInfo info = TestData.Corpus.Runs.First(r => r.Effective && r.Condition == condition);
-            List<ActivityRecord> records = Records(TestData.Corpus.Traces[info.Run]);
+            List<ActivityRecord> records = TestData.Records(TestData.Corpus.Traces[info.Run]);
             var advisor = new TrainingAdvisor(options);
             var advice = new List<(long, string)>();
             advisor.AdviceChanged += (_, e) => advice.Add((e.Step, string.Join(",", e.Actions.Select(a => $"{a.Action}:{a.Score:R}:{a.Evidence}"))));
@@ -186,20 +186,5 @@ public sealed class LiveTraceTest
         Assert.AreEqual(expected.Window.StartLossLevel, actual.Window.StartLossLevel, where);
         CollectionAssert.AreEqual(expected.Features, actual.Features, where + ": features");
         CollectionAssert.AreEqual(expected.Shape, actual.Shape, where + ": shape probabilities");
-    }
-
-    private static List<ActivityRecord> Records(RunTrace trace)
-    {
-        var records = new List<ActivityRecord>();
-        for (int i = 0; i < trace.Count; i++)
-        {
-            records.Add(new ActivityRecord { Run = trace.Run, Step = trace.Steps[i], Layer = ActivityRecord.NetworkLayer, Activity = trace.Activity[i], Loss = trace.Loss[i], LearningRate = trace.LearningRate[i], ExcludedFraction = trace.ExcludedFraction[i] });
-            foreach (LayerTrace l in trace.Layers)
-            {
-                records.Add(new ActivityRecord { Run = trace.Run, Step = trace.Steps[i], Layer = l.Name, Activity = l.Activity[i], ExcludedFraction = l.ExcludedFraction[i] });
-            }
-        }
-
-        return records;
     }
 }
