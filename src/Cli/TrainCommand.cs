@@ -79,6 +79,11 @@ internal static class TrainCommand
 
         timer?.Mark("set-up");
         var display = new ProgressDisplay(console, totalSteps, settings.Epochs, train.ClassCount > 0, tracking is null ? null : tracking.Describe, s_refresh);
+        if (tracking is not null)
+        {
+            tracking.Notice += display.Note;
+        }
+
         using var stop = new StopSignal();
         TrainingResult result;
         using (trainer.OnStepCompleted(display.OnStep))
@@ -94,7 +99,7 @@ internal static class TrainCommand
             display.Clear();
         }
 
-        return Finish(settings, result, totalSteps, stop, tracking, console, save: path =>
+        int exitCode = Finish(settings, result, totalSteps, stop, tracking, console, save: path =>
         {
             if (path is not null)
             {
@@ -107,6 +112,9 @@ internal static class TrainCommand
             EpochSummary last = result.Epochs[^1];
             return TestResult(train.ClassCount > 0, last.ValidationAccuracy, last.ValidationLoss, test.Count);
         });
+        timer?.Mark("finish");
+        timer?.Report(console);
+        return exitCode;
     }
 
     /// <summary>
@@ -136,10 +144,14 @@ internal static class TrainCommand
 
         save(settings.Save);
         tracking?.Complete();
+        if (tracking?.Controller is { } controller)
+        {
+            console.Line(string.Create(CultureInfo.InvariantCulture,
+                $"--auto-adjust: {controller.AppliedCount} learning-rate change(s), {controller.Decisions.Count - controller.AppliedCount} decision(s) held back or reported; learning rate {controller.InitialLearningRate:G4} → {controller.CurrentLearningRate:G4}"));
+        }
+
         console.Line(testResult());
         WriteNextSteps(settings, tracking, console);
-        timer?.Mark("finish");
-        timer?.Report(console);
         return ExitCodes.Ok;
     }
 
