@@ -104,7 +104,13 @@ internal static class TrainCommand
         EpochSummary last = result.Epochs[^1];
         if (settings.Save is not null)
         {
-            Checkpoint.Save(model, settings.Save, CheckpointMetadata.For(settings, train));
+            Dictionary<string, string> metadata = CheckpointMetadata.For(settings, train);
+            if (tracking is not null)
+            {
+                metadata[CheckpointMetadata.RunKey] = tracking.RunId;
+            }
+
+            Checkpoint.Save(model, settings.Save, metadata);
         }
 
         tracking?.Complete();

@@ -273,7 +273,7 @@ public sealed class RunStore
         return ReadActivityRows(runId, fromStep);
     }
 
-    /// <summary>Lists the layers that have activity rows in a run: <c>network</c> first, then in the order first written.</summary>
+    /// <summary>Lists the layers that have activity rows in a run: <c>network</c> first, then in the order of their first row (lowest step, first written). A few index seeks per layer, whatever the run's length.</summary>
     /// <param name="runId">The run id.</param>
     /// <returns>The layer names.</returns>
     /// <exception cref="ArgumentException">No run has this id.</exception>
@@ -282,7 +282,16 @@ public sealed class RunStore
         GetRun(runId);
         using SqliteConnection connection = OpenConnection();
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT layer FROM activity WHERE run_id = $id GROUP BY layer ORDER BY layer <> 'network', MIN(rowid)";
+        // A loose index scan: one seek of the (run, layer, step) index per layer name, then one per layer for its first row,
+        // instead of grouping every activity row of the run (2.1 M rows for 100,000 steps × 21 series: seconds per call).
+        command.CommandText = """
+            WITH RECURSIVE names(layer) AS (
+                SELECT MIN(layer) FROM activity WHERE run_id = $id
+                UNION ALL
+                SELECT (SELECT MIN(a.layer) FROM activity a WHERE a.run_id = $id AND a.layer > names.layer) FROM names WHERE names.layer IS NOT NULL)
+            SELECT layer FROM names WHERE layer IS NOT NULL
+            ORDER BY layer <> 'network', (SELECT a.rowid FROM activity a WHERE a.run_id = $id AND a.layer = names.layer ORDER BY a.step, a.rowid LIMIT 1)
+            """;
         command.Parameters.AddWithValue("$id", runId);
         using SqliteDataReader reader = command.ExecuteReader();
         var layers = new List<string>();
