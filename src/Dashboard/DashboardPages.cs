@@ -63,7 +63,7 @@ internal static class DashboardPages
         const report = new MlgiReport(document.getElementById('mlgi-report'));
         window.mlgiReport = report;
         document.getElementById('mlgi-log').addEventListener('change', e => report.setLogActivity(e.target.checked));
-        let last = null, lastStep = null, lastStatus = null;
+        let last = null, lastStep = null, lastStatus = null, pending = false;
         const counts = { whole: 0, incremental: 0 };
         async function refresh() {
           let running = false;
@@ -71,7 +71,7 @@ internal static class DashboardPages
             const runs = (await (await fetch('/api/runs')).json()).filter(r => ids.includes(r.id));
             running = runs.some(r => r.status === 'running');
             const key = JSON.stringify(runs.map(r => [r.id, r.status, r.stepCount]));
-            if (key !== last) {
+            if (key !== last || pending) {
               const incremental = ids.length === 1 && lastStep !== null && runs[0].status === lastStatus && report.longestSeries() <= 2 * budget;
               let data = incremental ? await (await fetch(reportUrl + '&after=' + lastStep)).json() : null;
               if (data && report.merge(data)) counts.incremental++;
@@ -81,6 +81,8 @@ internal static class DashboardPages
                 counts.whole++;
               }
               if (ids.length === 1) { lastStep = data.lastStep; lastStatus = data.run.status; }
+              pending = (Array.isArray(data) ? data : [data]).some(r => r.panelsPending);
+              document.body.dataset.panelsPending = String(pending);
               document.body.dataset.wholeLoads = String(counts.whole);
               document.body.dataset.incrementalLoads = String(counts.incremental);
               last = key;
@@ -89,7 +91,7 @@ internal static class DashboardPages
           } catch (e) {
             document.getElementById('live').textContent = 'cannot reach the dashboard: ' + e;
           }
-          setTimeout(refresh, running ? 1000 : 5000);
+          setTimeout(refresh, running || pending ? 1000 : 5000);
         }
         refresh();
         """);

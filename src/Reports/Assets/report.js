@@ -82,13 +82,14 @@
       const runLabel = (r) => r.run.name || r.run.id;
       const byRun = (pick, label) => reports.map(r => ({ ...pick(r), name: multi ? `${runLabel(r)}` : (label || pick(r).name) }));
       const tracked = reports.some(r => r.networkActivity.sourcePoints > 0);
-      const windows = [], markers = [];
+      const windows = [], markers = [], overlayNotes = [];
       for (const r of reports) for (const p of r.panels) {
         if (p.kind === 'windows') windows.push(...p.windows);
         if (p.kind === 'markers') markers.push(...p.markers);
+        if ((p.kind === 'windows' || p.kind === 'markers') && p.caption) overlayNotes.push(`${p.title}: ${p.caption}`);
       }
       if (tracked) {
-        specs.push({ id: 'network', section: ['activity', 'Network activity'], title: 'Network gradient activity (000 §3, Fig. 1–4)', series: byRun(r => r.networkActivity, 'network'), activity: true, windows, markers });
+        specs.push({ id: 'network', section: ['activity', 'Network activity'], title: 'Network gradient activity (000 §3, Fig. 1–4)', series: byRun(r => r.networkActivity, 'network'), activity: true, windows, markers, caption: overlayNotes.join(' · ') || undefined });
       }
       specs.push({ id: 'loss', section: ['training', 'Loss, accuracy and learning rate'], title: 'Batch loss', series: byRun(r => r.loss, 'loss'), markers });
       const epochSeries = [];
@@ -157,6 +158,8 @@
       entry.box.dataset.points = String(points);
       entry.box.dataset.lastStep = String(spec.series ? Math.max(0, ...spec.series.map(s => s.x.length ? s.x[s.x.length - 1] : 0)) : 0);
       entry.box.dataset.downsampled = String(spec.series ? spec.series.some(s => s.downsampled) : false);
+      entry.box.dataset.windows = String((spec.windows || []).length);
+      entry.box.dataset.markers = String((spec.markers || []).length);
       entry.caption.textContent = notes.join(' · ');
       entry.caption.hidden = notes.length === 0;
     }
@@ -289,11 +292,16 @@
     const labels = [...new Set(windows.map(w => w.label))];
     ctx.save();
     ctx.beginPath(); ctx.rect(u.bbox.left, top, u.bbox.width, height); ctx.clip();
-    for (const w of windows) {
-      const x0 = u.valToPos(w.startStep - 0.5, 'x', true), x1 = u.valToPos(w.endStep + 0.5, 'x', true);
+    // Windows may overlap (the classifier's windows advance by less than their length): each step is shaded by the latest
+    // window that covers it, so no band is drawn twice.
+    const sorted = [...windows].sort((a, b) => a.startStep - b.startStep);
+    sorted.forEach((w, i) => {
+      const end = i + 1 < sorted.length ? Math.min(w.endStep, sorted[i + 1].startStep - 1) : w.endStep;
+      if (end < w.startStep) return;
+      const x0 = u.valToPos(w.startStep - 0.5, 'x', true), x1 = u.valToPos(end + 0.5, 'x', true);
       ctx.fillStyle = windowColor(w.label, labels);
       ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
-    }
+    });
     ctx.strokeStyle = '#444'; ctx.fillStyle = '#222'; ctx.setLineDash([4, 3]); ctx.font = `${11 * devicePixelRatio}px sans-serif`;
     for (const m of markers) {
       const x = u.valToPos(m.step, 'x', true);
@@ -329,7 +337,9 @@
       series: [{}, { label: p.colorLabel, stroke: '#555', paths: draw, points: { show: false } }],
       legend: { show: false },
     };
-    plot.append(el('div', { class: 'colorbar', text: `${p.colorLabel}: blue ${+cmin.toPrecision(4)} → red ${+cmax.toPrecision(4)}` }));
+    plot.append(el('div', { class: 'colorbar', text: c.length
+      ? `${p.colorLabel}: blue ${+cmin.toPrecision(4)} → red ${+cmax.toPrecision(4)}${c.length < p.color.length ? ` (grey: no ${p.colorLabel})` : ''}`
+      : `no ${p.colorLabel} values (points in grey)` }));
     return new uPlot(opts, [null, [p.x, p.y]], plot);
   }
 

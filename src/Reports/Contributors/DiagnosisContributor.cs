@@ -61,7 +61,7 @@ public sealed class DiagnosisContributor : IReportContributor
             panels.Add(new StepWindowsPanel
             {
                 Title = "Activity shape per window (activity classifier, 000 §4)",
-                Caption = $"{windows.Count} windows of the network's activity, each shaded by its most probable shape",
+                Caption = $"{windows.Count} windows of the network's activity, each shaded by its most probable shape (windows overlap; a step shows the latest window that covers it)",
                 Windows = windows,
             });
         }

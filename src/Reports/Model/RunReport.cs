@@ -54,6 +54,10 @@ public sealed record RunReport
     /// <summary>Gets a value indicating whether an incremental report left the panels out because they have not changed
     /// since the step the client asked from (then <see cref="Panels"/> is empty and the client keeps its own).</summary>
     public bool PanelsUnchanged { get; init; }
+
+    /// <summary>Gets a value indicating whether the dashboard is computing the analyses' panels (the report carries the previous
+    /// ones, or none); the page asks again until it is false.</summary>
+    public bool PanelsPending { get; init; }
 }
 
 /// <summary>How long a run took.</summary>
