@@ -91,6 +91,9 @@ internal static class ReportRunner
             }
 
             clock.Restart();
+            int rows = store.ReadActivity(writer.RunId).Count();
+            Console.WriteLine($"reading the run's {rows:N0} activity rows in step order (what the diagnosis reads first): {clock.Elapsed.TotalSeconds:F1} s");
+            clock.Restart();
             TimeSpan diagnosisCpu = Process.GetCurrentProcess().TotalProcessorTime;
             IReadOnlyList<ReportPanel> diagnosis = new Reports.Contributors.DiagnosisContributor().Contribute(store, store.GetRun(writer.RunId)).ToList();
             Console.WriteLine($"diagnosis panels (read {last:N0} steps × {layers + 1} series and classify): {clock.Elapsed.TotalSeconds:F1} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - diagnosisCpu).TotalSeconds:F1} s CPU; {diagnosis.OfType<StepWindowsPanel>().Sum(p => p.Windows.Count):N0} windows");
