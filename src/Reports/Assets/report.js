@@ -124,7 +124,7 @@
 
     create(spec) {
       const section = this.section(spec.section[0], spec.section[1] || '');
-      const box = el('div', { class: 'mlgi-chart' + (spec.small ? ' small' : ''), 'data-chart': spec.id });
+      const box = el('div', { class: 'mlgi-chart' + (spec.small ? ' small' : '') + (spec.panel ? ' compact' : ''), 'data-chart': spec.id });
       const title = el('h3', { text: spec.title });
       const plot = el('div', { class: 'plot' });
       const caption = el('p', { class: 'caption' });

@@ -158,7 +158,7 @@ public sealed partial class BrowserTest
             // A regression run has no accuracy: the summary says so with a dash, never "0".
             Assert.AreEqual("—", await page.Locator(".mlgi-summary tr", new PageLocatorOptions { HasText = "final train accuracy" }).Locator("td").InnerTextAsync());
             Assert.AreEqual(0, await page.Locator("[data-chart=accuracy]").CountAsync(), "no accuracy chart for a regression run");
-            await Screenshot(page, "report.png");
+            await Screenshot(page, "report-regression.png");
         }
     }
 
@@ -199,7 +199,9 @@ public sealed partial class BrowserTest
             Assert.AreEqual(28 * 8, await page.EvaluateAsync<int>("() => document.querySelector('img.mlgi-image').naturalWidth"), "the 28 × 28 map, 8 pixels per cell");
             Assert.IsEmpty(blocked, "the report asked for: " + string.Join(", ", blocked));
             Assert.IsEmpty(errors, string.Join("\n", errors));
-            await Screenshot(page, "report-analyses.png", fullPage: true);
+            await Screenshot(page, "report.png");
+            await Screenshot(page, "report-full.png", fullPage: true);
+            await Screenshot(page, "report-analyses.png", element: page.Locator("section[data-section=analyses]"));
         }
     }
 
@@ -269,12 +271,20 @@ public sealed partial class BrowserTest
 
     private static Task<double> LastStep(IPage page) => page.EvaluateAsync<double>("() => Number(document.querySelector('[data-chart=loss]').dataset.lastStep)");
 
-    private async Task Screenshot(IPage page, string name, bool fullPage = false)
+    private async Task Screenshot(IPage page, string name, bool fullPage = false, ILocator? element = null)
     {
         string folder = Path.Combine(TestContext.TestResultsDirectory ?? Path.GetTempPath(), "screenshots");
         Directory.CreateDirectory(folder);
         string path = Path.Combine(folder, name);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
+        if (element is not null)
+        {
+            await element.ScreenshotAsync(new LocatorScreenshotOptions { Path = path });
+        }
+        else
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
+        }
+
         TestContext.AddResultFile(path);
         string? copyTo = Environment.GetEnvironmentVariable("MLGI_SCREENSHOTS");
         if (!string.IsNullOrEmpty(copyTo))
