@@ -13,13 +13,14 @@ internal static class ClassifierCommand
         var corpus = new Option<string>("--corpus") { Description = "The corpus directory (runs.csv + traces.csv.gz).", DefaultValueFactory = _ => "data/classifier-corpus" };
         var output = new Option<string?>("--output") { Description = "Where to write shape-model.zip and action-model.zip (the shipped ones live in src/ActivityClassifier/Models)." };
         var seed = NumberOption.Create<int>("--seed", "Seed of the models and the synthetic windows", NumberRange.NonNegative, 1);
+        var threshold = NumberOption.Create<double>("--alarm-threshold", "Fixed alarm threshold of the action model instead of the cross-validated one", NumberRange.Between(0, 1));
         var algorithm = new Option<string>("--algorithm") { Description = "lightgbm or maxent (L-BFGS maximum entropy).", DefaultValueFactory = _ => "lightgbm" };
         algorithm.AcceptOnlyFromAmong("lightgbm", "maxent");
         var evaluate = new Option<bool>("--evaluate") { Description = "Also run the leave-one-workload-out evaluation and print the Markdown table." };
         var external = new Option<string?>("--external") { Description = "A second corpus from another framework (e.g. data/classifier-corpus-torch) evaluated as the 'pytorch' row." };
         var train = new Command("train", "Train the shape and action models from the corpus (same seed → same models and metrics).")
         {
-            corpus, output, seed, algorithm, evaluate, external,
+            corpus, output, seed, algorithm, evaluate, external, threshold,
         };
         train.SetAction(pr =>
         {
@@ -27,6 +28,7 @@ internal static class ClassifierCommand
             {
                 Seed = pr.GetValue(seed)!.Value,
                 Algorithm = pr.GetValue(algorithm) == "maxent" ? ModelAlgorithm.MaximumEntropy : ModelAlgorithm.LightGbm,
+                AlarmThreshold = pr.GetValue(threshold),
             };
             Corpus c = Corpus.Load(pr.GetValue(corpus)!);
             console.WriteLine($"corpus: {c.Runs.Count} runs, {c.Traces.Count} traces");
@@ -40,7 +42,8 @@ internal static class ClassifierCommand
             if (pr.GetValue(output) is { } dir)
             {
                 Directory.CreateDirectory(dir);
-                var (shapes, actions) = ClassifierTraining.TrainFinal(c, options);
+                var (shapes, actions, alarmThreshold) = ClassifierTraining.TrainFinal(c, options);
+                console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"alarm threshold: {alarmThreshold:0.00} (ship it as AdvisorOptions.DefaultAlarmThreshold)"));
                 using (FileStream f = File.Create(Path.Combine(dir, "shape-model.zip")))
                 {
                     shapes.Save(f);

@@ -6,7 +6,8 @@ namespace MLGradientInsight.ActivityClassifier.Actions;
 /// <summary>
 /// The action model's input: the network's last-window features and whole-run features (<see cref="WindowFeatures"/>),
 /// the shape probabilities of both, and the per-layer picture of the last window (most chaotic / decaying / rising layer,
-/// least active layer relative to the others, most pinned, most non-finite, extreme slopes, dispersion, exclusion).
+/// least active layer relative to the others, most pinned, most non-finite, extreme slopes, dispersion, exclusion,
+/// extreme changes since the first window) and the run's history (<see cref="RunHistoryFeatures"/>).
 /// </summary>
 internal static class ActionFeatureVector
 {
@@ -14,6 +15,7 @@ internal static class ActionFeatureVector
     [
         "layers.max_p_chaotic", "layers.max_p_decaying", "layers.max_p_rising", "layers.min_self_vs_layers", "layers.max_pinned_fraction",
         "layers.max_non_finite_fraction", "layers.max_dispersion", "layers.min_slope", "layers.max_slope", "layers.max_excluded_mean", "layers.count",
+        "layers.min_level_vs_start", "layers.max_level_vs_start",
     ];
 
     private static readonly string[] s_names =
@@ -23,10 +25,11 @@ internal static class ActionFeatureVector
         .. ShapeNames.All.Select(s => "last.p_" + s),
         .. ShapeNames.All.Select(s => "run.p_" + s),
         .. s_layerNames,
+        .. RunHistoryFeatures.Names,
     ];
 
     /// <summary>The vector length.</summary>
-    public const int Length = 67;
+    public const int Length = 80;
 
     public static IReadOnlyList<string> Names => s_names;
 
@@ -54,6 +57,9 @@ internal static class ActionFeatureVector
         v[k++] = Max(layers, l => l["slope"]);
         v[k++] = Max(layers, l => l["excluded_mean"]);
         v[k++] = layers.Length;
+        v[k++] = -Max(layers, l => -l["level_vs_start"]);
+        v[k++] = Max(layers, l => l["level_vs_start"]);
+        RunHistoryFeatures.Compute(s.Whole.Window, v.AsSpan(k));
         return v;
     }
 

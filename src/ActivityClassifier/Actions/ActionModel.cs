@@ -17,7 +17,7 @@ public sealed class ActionModel
 
     private ActionModel(ScoringModel<ActionRow> model) => _model = model;
 
-    /// <summary>Gets the ML.NET model (input: a <c>Features</c> vector of 67 floats).</summary>
+    /// <summary>Gets the ML.NET model (input: a <c>Features</c> vector of <see cref="ActionFeatureVector.Length"/> floats).</summary>
     public ITransformer Model => _model.Model;
 
     /// <summary>Loads the model shipped inside this assembly.</summary>
@@ -38,6 +38,9 @@ public sealed class ActionModel
 
     internal static ActionModel Train(IEnumerable<ActionRow> rows, ModelAlgorithm algorithm, int seed) =>
         new(ScoringModel<ActionRow>.Fit(rows, ml => MulticlassPipeline.Tail(ml, ActionNames.All, algorithm, seed), seed));
+
+    /// <summary>The class probabilities of one feature vector, in <see cref="TrainingAction"/> order.</summary>
+    internal float[] Scores(float[] features) => _model.Score(new ActionRow { Features = features });
 
     internal IReadOnlyList<RankedAction> Rank(RunSnapshot snapshot)
     {

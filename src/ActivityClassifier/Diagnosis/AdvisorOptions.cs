@@ -21,8 +21,14 @@ public sealed record AdvisorOptions
     /// <summary>Gets the minimum number of steps with activity before the advisor says anything but <c>continue</c> (default 50).</summary>
     public int MinimumSteps { get; init; } = 50;
 
-    /// <summary>Gets the probability the action model must give an action other than <c>continue</c> before it is ranked first (default 0.7).</summary>
-    public double AlarmThreshold { get; init; } = 0.7;
+    /// <summary>
+    /// The shipped alarm threshold: chosen for the shipped action model by leave-one-workload-out cross-validation on the
+    /// corpus (<c>mlgi classifier train --output</c> prints it).
+    /// </summary>
+    public const double DefaultAlarmThreshold = 0.9;
+
+    /// <summary>Gets the probability the action model must give an action other than <c>continue</c> before it is ranked first (default <see cref="DefaultAlarmThreshold"/>).</summary>
+    public double AlarmThreshold { get; init; } = DefaultAlarmThreshold;
 
     /// <summary>Gets how many consecutive evaluations must agree on an action other than <c>continue</c> before the online advisor raises an alarm (default 3).</summary>
     public int ConfirmEvaluations { get; init; } = 3;

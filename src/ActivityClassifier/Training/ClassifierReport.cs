@@ -11,6 +11,12 @@ namespace MLGradientInsight.ActivityClassifier.Training;
 /// <param name="ByCondition">Per advisor and corpus condition (our engine, held-out folds): runs and runs whose top action at the end is the right one.</param>
 public sealed record ClassifierReport(IReadOnlyList<IReadOnlyList<int>> ShapeConfusion, IReadOnlyList<AdvisorScore> Scores, int UnusedRuns, IReadOnlyList<(string Advisor, string Condition, int Runs, int Right)> ByCondition)
 {
+    /// <summary>Gets the action model's alarm threshold of each fold, chosen by cross-validation on that fold's training workloads only.</summary>
+    public IReadOnlyList<(string Fold, double Threshold)> AlarmThresholds { get; init; } = [];
+
+    /// <summary>Gets, per advisor, how often each right action (rows) got each top action at the end of the run (columns), both in <see cref="Actions.ActionNames.All"/> order; our engine's held-out folds.</summary>
+    public IReadOnlyList<(string Advisor, IReadOnlyList<IReadOnlyList<int>> Counts)> ActionConfusion { get; init; } = [];
+
     /// <summary>Gets the macro-averaged F1 of the shape model over the four shapes (classes without examples count as 0 only if predicted).</summary>
     public double ShapeMacroF1
     {
@@ -58,6 +64,19 @@ public sealed record ClassifierReport(IReadOnlyList<IReadOnlyList<int>> ShapeCon
             b.AppendLine($"| {condition} | " + string.Join(" | ", ByCondition.Where(c => c.Condition == condition).Select(c => Pct(c.Right, c.Runs))) + " |");
         }
 
+        foreach ((string advisor, IReadOnlyList<IReadOnlyList<int>> counts) in ActionConfusion)
+        {
+            b.AppendLine();
+            b.AppendLine(CultureInfo.InvariantCulture, $"Top action at the end of the run, {advisor} (rows: the right action; held-out folds, our engine):");
+            b.AppendLine();
+            b.AppendLine("| right \\ top | " + string.Join(" | ", Actions.ActionNames.All) + " |");
+            b.AppendLine("|---|" + string.Concat(Actions.ActionNames.All.Select(_ => "---|")));
+            for (int r = 0; r < counts.Count; r++)
+            {
+                b.AppendLine($"| {Actions.ActionNames.All[r]} | " + string.Join(" | ", counts[r]) + " |");
+            }
+        }
+
         b.AppendLine();
         b.AppendLine(CultureInfo.InvariantCulture, $"Shape model on real windows of held-out workloads (labels: the documented procedure), macro-F1 **{ShapeMacroF1:0.000}**:");
         b.AppendLine();
@@ -70,6 +89,12 @@ public sealed record ClassifierReport(IReadOnlyList<IReadOnlyList<int>> ShapeCon
 
         b.AppendLine();
         b.AppendLine(CultureInfo.InvariantCulture, $"Corpus runs not used: {UnusedRuns}.");
+        if (AlarmThresholds.Count > 0)
+        {
+            b.AppendLine();
+            b.AppendLine("Alarm threshold of the action model per fold (chosen on that fold's training workloads only): "
+                + string.Join(", ", AlarmThresholds.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Fold} {t.Threshold:0.00}"))) + ".");
+        }
         return b.ToString();
     }
 

@@ -12,11 +12,12 @@ namespace MLGradientInsight.ActivityClassifier.Training;
 /// </summary>
 public static class ClassifierTraining
 {
-    /// <summary>Trains both models on the whole corpus (the shipped models).</summary>
+    /// <summary>Trains both models on the whole corpus (the shipped models) and calibrates the alarm threshold.</summary>
     /// <param name="corpus">The corpus.</param>
     /// <param name="options">The options.</param>
-    /// <returns>The models.</returns>
-    public static (ShapeModel Shapes, ActionModel Actions) TrainFinal(Corpus corpus, ClassifierTrainingOptions options)
+    /// <returns>The models and the alarm threshold chosen by leave-one-workload-out cross-validation on the corpus
+    /// (the value to ship as <see cref="AdvisorOptions.DefaultAlarmThreshold"/>).</returns>
+    public static (ShapeModel Shapes, ActionModel Actions, double AlarmThreshold) TrainFinal(Corpus corpus, ClassifierTrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(options);
@@ -38,12 +39,14 @@ public static class ClassifierTraining
         List<(CorpusRunInfo Info, RunTrace Trace)> runs = UsableRuns(corpus, out int unused);
         int[][] confusion = [.. Enumerable.Range(0, 4).Select(_ => new int[4])];
         var outcomes = new List<(string Advisor, string Group, CorpusRunInfo Info, RunOutcome Outcome)>();
+        var thresholds = new List<(string Fold, double Threshold)>();
         IEnumerable<string> folds = options.Folds ?? runs.Select(r => r.Info.Workload).Distinct();
         foreach (string workload in folds)
         {
             var train = runs.Where(r => r.Info.Workload != workload).ToList();
             var test = runs.Where(r => r.Info.Workload == workload).ToList();
-            (ShapeModel shapes, ActionModel actions) = Train(train, options);
+            (ShapeModel shapes, ActionModel actions, double threshold) = Train(train, options);
+            thresholds.Add((workload, threshold));
             foreach ((CorpusRunInfo info, RunTrace trace) in test)
             {
                 foreach (TraceWindow w in TraceWindower.Windows(trace))
@@ -55,17 +58,18 @@ public static class ClassifierTraining
                     }
                 }
 
-                outcomes.Add(("model", workload, info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Model, ShapeModel = shapes, ActionModel = actions })));
+                outcomes.Add(("model", workload, info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Model, ShapeModel = shapes, ActionModel = actions, AlarmThreshold = threshold })));
                 outcomes.Add(("rules", workload, info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Rules, ShapeModel = shapes })));
             }
         }
 
         if (external is not null)
         {
-            (ShapeModel shapes, ActionModel actions) = Train(runs, options);
+            (ShapeModel shapes, ActionModel actions, double threshold) = Train(runs, options);
+            thresholds.Add(("pytorch (whole corpus)", threshold));
             foreach ((CorpusRunInfo info, RunTrace trace) in UsableRuns(external, out int unusedExternal))
             {
-                outcomes.Add(("model", "pytorch", info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Model, ShapeModel = shapes, ActionModel = actions })));
+                outcomes.Add(("model", "pytorch", info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Model, ShapeModel = shapes, ActionModel = actions, AlarmThreshold = threshold })));
                 outcomes.Add(("rules", "pytorch", info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Rules, ShapeModel = shapes })));
             }
         }
@@ -86,7 +90,21 @@ public static class ClassifierTraining
             .GroupBy(o => (o.Info.Condition, o.Advisor))
             .Select(g => (g.Key.Advisor, g.Key.Condition, g.Count(), g.Count(o => o.Outcome.Top == o.Info.Action)))
             .ToList();
-        return new ClassifierReport([.. confusion], scores, unused, byCondition);
+        var actionConfusion = new List<(string, IReadOnlyList<IReadOnlyList<int>>)>();
+        foreach (string advisor in new[] { "model", "rules" })
+        {
+            int[][] counts = [.. ActionNames.All.Select(_ => new int[ActionNames.All.Count])];
+            foreach (var o in outcomes.Where(o => o.Advisor == advisor && o.Group != "pytorch"))
+            {
+                counts[IndexOf(o.Info.Action)][IndexOf(o.Outcome.Top)]++;
+            }
+
+            actionConfusion.Add((advisor, counts));
+        }
+
+        return new ClassifierReport([.. confusion], scores, unused, byCondition) { AlarmThresholds = thresholds, ActionConfusion = actionConfusion };
+
+        static int IndexOf(string action) => ActionNames.All.ToList().IndexOf(action);
     }
 
     private static AdvisorScore Score(string advisor, string group, List<(CorpusRunInfo Info, RunOutcome Outcome)> results)
@@ -108,7 +126,7 @@ public static class ClassifierTraining
         return new RunOutcome(actions[0].Action, core.FirstAlarm(trace));
     }
 
-    private static (ShapeModel, ActionModel) Train(List<(CorpusRunInfo Info, RunTrace Trace)> runs, ClassifierTrainingOptions options)
+    private static (ShapeModel, ActionModel, double) Train(List<(CorpusRunInfo Info, RunTrace Trace)> runs, ClassifierTrainingOptions options)
     {
         var windows = SyntheticWindows.Generate(options.SyntheticWindows, options.Seed).ToList();
         foreach ((_, RunTrace trace) in runs)
@@ -124,20 +142,21 @@ public static class ClassifierTraining
         }
 
         ShapeModel shapes = ShapeModel.Train(windows, options.Algorithm, options.Seed);
-        var rows = new List<ActionModel.ActionRow>();
+        var examples = new List<ActionExample>();
         foreach ((CorpusRunInfo info, RunTrace trace) in runs)
         {
-            foreach ((RunSnapshot snapshot, string label) in Examples(info, trace, shapes, options.PrefixSpacing))
-            {
-                rows.Add(new ActionModel.ActionRow { Features = snapshot.ActionFeatures, Label = label });
-            }
+            var mine = Examples(info, trace, shapes, options.PrefixSpacing)
+                .Select(e => new ActionExample(info, e.Snapshot.ActionFeatures, e.Label, AdvisorCore.LossIsFalling(e.Snapshot)))
+                .ToList();
+            examples.AddRange(mine.Select((e, i) => e with { Last = i == mine.Count - 1 }));
         }
 
-        return (shapes, ActionModel.Train(rows, options.Algorithm, options.Seed));
+        ActionModel actions = ActionModel.Train(examples.Select(e => e.Row), options.Algorithm, options.Seed);
+        return (shapes, actions, AlarmCalibration.Choose(examples, options));
     }
 
     /// <summary>Action examples of one run: snapshots of prefixes every <paramref name="spacing"/> steps (and the whole run), labelled continue before the fault's onset.</summary>
-    private static IEnumerable<(RunSnapshot, string)> Examples(CorpusRunInfo info, RunTrace trace, ShapeModel shapes, int spacing)
+    private static IEnumerable<(RunSnapshot Snapshot, string Label)> Examples(CorpusRunInfo info, RunTrace trace, ShapeModel shapes, int spacing)
     {
         long nextStep = long.MinValue;
         for (int count = 1; count <= trace.Count; count++)

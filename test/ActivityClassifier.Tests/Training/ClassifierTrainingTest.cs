@@ -9,13 +9,19 @@ public sealed class ClassifierTrainingTest
     [TestMethod]
     public void SameSeed_GivesTheSameMetrics()
     {
-        Corpus small = Subset(TestData.Corpus, "blobs-mlp", "spirals-mlp");
+        // Two training workloads, so the alarm threshold is cross-validated inside the fold (two inner groups).
+        Corpus small = Subset(TestData.Corpus, "blobs-mlp", "spirals-mlp", "blobs-tanh-mlp");
         var options = new ClassifierTrainingOptions { Seed = 7, SyntheticWindows = 200, PrefixSpacing = 100, Folds = ["spirals-mlp"] };
         ClassifierReport first = ClassifierTraining.Evaluate(small, options);
         ClassifierReport second = ClassifierTraining.Evaluate(small, options);
         Assert.AreEqual(first.ToMarkdown(), second.ToMarkdown());
         Assert.IsTrue(first.Scores.Any(s => s.FaultyRuns > 0));
         Assert.IsGreaterThan(0, first.ShapeConfusion.Sum(r => r.Sum()));
+        Assert.AreEqual("spirals-mlp", first.AlarmThresholds.Single().Fold);
+        Assert.IsTrue(AlarmCalibration.Grid.Contains(first.AlarmThresholds.Single().Threshold));
+        Assert.AreEqual(first.Scores.Single(s => s.Advisor == "model" && s.Group == "spirals-mlp").FaultyRuns
+            + first.Scores.Single(s => s.Advisor == "model" && s.Group == "spirals-mlp").HealthyRuns,
+            first.ActionConfusion.Single(c => c.Advisor == "model").Counts.Sum(r => r.Sum()));
     }
 
     [TestMethod]
