@@ -12,8 +12,9 @@ namespace MLGradientInsight.Benchmarks;
 
 /// <summary>
 /// <c>report [--steps 100000] [--layers 20]</c>: writes a synthetic run of that size into a fresh store, then times
-/// what <c>mlgi report</c> and the dashboard do with it: the full read + downsampling, the HTML, an incremental refresh
-/// after 100 more steps (the dashboard's poll), and the downsampling alone.
+/// what <c>mlgi report</c> and the dashboard do with it: the full read + downsampling, the HTML, a dashboard poll after
+/// 100 more steps (whole report and incremental report, with the layer listing they include), the diagnosis panel, and
+/// the downsampling alone. Prints the load average, since the development machines are shared.
 /// </summary>
 internal static class ReportRunner
 {
@@ -31,6 +32,7 @@ internal static class ReportRunner
             RunWriter writer = store.StartRun("bench");
             Append(writer, 1, steps, layers, random);
             writer.Flush();
+            Console.WriteLine($"load average (1, 5, 15 min) at the start: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");
             Console.WriteLine($"wrote {steps:N0} steps × ({layers} layers + network) = {(long)steps * (layers + 1):N0} activity rows in {clock.Elapsed.TotalSeconds:F1} s");
 
             for (int repeat = 0; repeat < 3; repeat++)
@@ -49,12 +51,52 @@ internal static class ReportRunner
 
             var data = new RunSeriesData(writer.RunId);
             data.Refresh(store);
-            Append(writer, steps + 1, steps + 100, layers, random);
-            writer.Flush();
+            long last = steps;
+            for (int repeat = 0; repeat < 3; repeat++)
+            {
+                clock.Restart();
+                using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.FilePath};Mode=ReadOnly"))
+                {
+                    connection.Open();
+                    using Microsoft.Data.Sqlite.SqliteCommand grouped = connection.CreateCommand();
+                    grouped.CommandText = "SELECT layer FROM activity WHERE run_id = $id GROUP BY layer ORDER BY layer <> 'network', MIN(rowid)";
+                    grouped.Parameters.AddWithValue("$id", writer.RunId);
+                    using Microsoft.Data.Sqlite.SqliteDataReader reader = grouped.ExecuteReader();
+                    while (reader.Read())
+                    {
+                    }
+                }
+
+                double groupBy = clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                int listed = store.ReadLayers(writer.RunId).Count;
+                double seek = clock.Elapsed.TotalMilliseconds;
+
+                Append(writer, last + 1, last + 100, layers, random);
+                writer.Flush();
+                last += 100;
+                clock.Restart();
+                data.Refresh(store);
+                double refresh = clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                RunReport whole = RunReportBuilder.Build(data, ReportOptions.Default, []);
+                string wholeJson = System.Text.Json.JsonSerializer.Serialize(whole, ReportJson.Options);
+                double wholeMs = clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                RunReport tail = RunReportBuilder.Build(data, ReportOptions.Default, null, last - 100);
+                string tailJson = System.Text.Json.JsonSerializer.Serialize(tail, ReportJson.Options);
+                double tailMs = clock.Elapsed.TotalMilliseconds;
+                Console.WriteLine($"dashboard poll after 100 new steps (last step {whole.LastStep:N0}): store refresh {refresh:F0} ms (layer list {seek:F1} ms for {listed} layers; the former GROUP BY listing took {groupBy:F0} ms); "
+                    + $"whole report built + serialised {wholeMs:F0} ms, {wholeJson.Length / 1e6:F2} MB; incremental (after=STEP) {tailMs:F1} ms, {tailJson.Length / 1e3:F1} kB");
+            }
+
             clock.Restart();
-            data.Refresh(store);
-            RunReport live = RunReportBuilder.Build(data, ReportOptions.Default, []);
-            Console.WriteLine($"dashboard poll after 100 new steps: refresh + rebuild {clock.Elapsed.TotalMilliseconds:F0} ms (last step {live.LastStep:N0})");
+            int rows = store.ReadActivity(writer.RunId).Count();
+            Console.WriteLine($"reading the run's {rows:N0} activity rows in step order (what the diagnosis reads first): {clock.Elapsed.TotalSeconds:F1} s");
+            clock.Restart();
+            TimeSpan diagnosisCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            IReadOnlyList<ReportPanel> diagnosis = new Reports.Contributors.DiagnosisContributor().Contribute(store, store.GetRun(writer.RunId)).ToList();
+            Console.WriteLine($"diagnosis panels (read {last:N0} steps × {layers + 1} series and classify): {clock.Elapsed.TotalSeconds:F1} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - diagnosisCpu).TotalSeconds:F1} s CPU; {diagnosis.OfType<StepWindowsPanel>().Sum(p => p.Windows.Count):N0} windows");
 
             double[] values = Enumerable.Range(0, steps).Select(_ => random.NextDouble()).ToArray();
             int[] selected = new int[4000];
@@ -65,6 +107,7 @@ internal static class ReportRunner
             }
 
             Console.WriteLine($"downsampling 21 series of {steps:N0} points to 4,000: {clock.Elapsed.TotalMilliseconds:F1} ms");
+            Console.WriteLine($"load average (1, 5, 15 min) at the end: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");
             writer.Complete();
             writer.Dispose();
         }

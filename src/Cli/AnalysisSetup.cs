@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MLGradientInsight.Analyses.Evaluation;
+using MLGradientInsight.Analyses.Storage;
 using MLGradientInsight.Trainers;
 using MLGradientInsight.Trainers.Data;
 using MLGradientInsight.Trainers.Losses;
@@ -94,6 +95,20 @@ internal sealed class AnalysisSetup
             });
         return result!;
     }
+
+    /// <summary>
+    /// The run an analysis of <paramref name="checkpointPath"/> belongs to, so reports show it with that run: the checkpoint's
+    /// <c>run</c> metadata (written by <c>mlgi train --track</c> with <c>--save</c> or <c>--checkpoint-every</c>) when the store
+    /// has that run, else the run whose <c>checkpoints</c> list names the file; null when neither says.
+    /// </summary>
+    public static string? RunOf(AnalysisStore store, string checkpointPath, IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue(CheckpointMetadata.RunKey, out string? run) && store.Runs.TryGetRun(run, out _) ? run : store.FindRunOfCheckpoint(checkpointPath);
+
+    /// <summary>The sentence that says where an analysis was saved and which run's report now shows it.</summary>
+    public static string Saved(string id, string storePath, string tables, string? runId) =>
+        $"saved analysis {id} in {storePath} ({tables})" + (runId is null
+            ? "; no run is linked (the checkpoint names no run of this store), so `mlgi report` does not show it"
+            : $" for run {runId}; `mlgi report {runId} --store {storePath}` shows it");
 
     public static string Json(params (string Key, object? Value)[] entries) =>
         System.Text.Json.JsonSerializer.Serialize(entries.ToDictionary(e => e.Key, e => e.Value));

@@ -16,6 +16,9 @@ internal static class CheckpointMetadata
     public const string OutputsKey = "outputs";
     public const string DatasetKey = "dataset";
 
+    /// <summary>The run id of a tracked training run (analyses of the checkpoint are then saved for that run).</summary>
+    public const string RunKey = "run";
+
     public static Dictionary<string, string> For(TrainSettings settings, Dataset train) => new()
     {
         [ModelKey] = ModelSpec.Describe(settings, train),

@@ -51,7 +51,7 @@ internal sealed class CheckpointSession : IDisposable
 
         if (runId is not null)
         {
-            metadata["run"] = runId;
+            metadata[CheckpointMetadata.RunKey] = runId;
         }
 
         var session = new CheckpointSession(CheckpointRecorder.Attach(trainer, directory, every, metadata), settings, runId, console);

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using MLGradientInsight.Analyses.GradientSpace;
+using MLGradientInsight.Analyses.Storage;
 using MLGradientInsight.Trainers;
+using MLGradientInsight.Trainers.Checkpoints;
 using MLGradientInsight.Trainers.Data;
 using MLGradientInsight.Trainers.Kernels;
 using Spectre.Console;
@@ -33,6 +35,8 @@ internal static class ImportanceCommand
         var limit = NumberOption.Create<int>("--limit", "Training samples the gradients are taken over", NumberRange.AtLeast(1), 2000);
         var threads = NumberOption.Create<int>("--threads", "Worker threads for the kernels", NumberRange.AtLeast(1), 1);
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory of the Fashion-MNIST IDX files." };
+        var store = new Option<string>("--store") { Description = "Run store file (SQLite) the first layer's importance map is saved in, for mlgi report and mlgi serve.", DefaultValueFactory = _ => "runs.db" };
+        var noStore = new Option<bool>("--no-store") { Description = "Do not save the importance map in the store." };
 
         image.Validators.Add(r =>
         {
@@ -45,7 +49,7 @@ internal static class ImportanceCommand
 
         var command = new Command("importance", "Rank the edges of a trained model by gradient importance over a dataset (003, SNIP).")
         {
-            checkpoint, dataset, model, criterion, top, csv, image, limit, threads, dataDirectory,
+            checkpoint, dataset, model, criterion, top, csv, image, limit, threads, dataDirectory, store, noStore,
         };
         command.SetAction(pr =>
         {
@@ -71,8 +75,13 @@ internal static class ImportanceCommand
 
             if (pr.GetValue(image) is string imagePath)
             {
-                WriteImage(result, train, chosen, imagePath);
+                WriteImage(FirstLayerMap(result, train, chosen, "--image"), result, chosen, imagePath);
                 console.MarkupLine($"wrote {Markup.Escape(imagePath)}");
+            }
+
+            if (!pr.GetValue(noStore))
+            {
+                Save(console, pr.GetValue(checkpoint)!, pr.GetValue(store)!, result, train, chosen);
             }
 
             return ExitCodes.Ok;
@@ -103,25 +112,48 @@ internal static class ImportanceCommand
         }
     }
 
-    private static void WriteImage(GradientImportanceResult result, Dataset data, ImportanceCriterion criterion, string path)
+    /// <summary>Saves the first layer's map for the checkpoint's run (reports draw it); says why when there is none.</summary>
+    private static void Save(IAnsiConsole console, string checkpointPath, string storePath, GradientImportanceResult result, Dataset train, ImportanceCriterion criterion)
+    {
+        float[,] map;
+        try
+        {
+            map = FirstLayerMap(result, train, criterion, "the importance map");
+        }
+        catch (CliException e)
+        {
+            console.MarkupLine($"[grey]{Markup.Escape(e.Message)} Nothing is saved in the store.[/]");
+            return;
+        }
+
+        AnalysisStore analyses = AnalysisStore.Open(storePath);
+        string? runId = AnalysisSetup.RunOf(analyses, checkpointPath, SafeTensors.Load(checkpointPath).Metadata);
+        string id = analyses.SaveImportanceMap(runId, Path.GetFullPath(checkpointPath), criterion.ToString(), result.SampleCount, map);
+        console.WriteLine(AnalysisSetup.Saved(id, storePath, "table importance_maps", runId));
+    }
+
+    /// <summary>The first layer's importance summed over its units, in the shape of the input image.</summary>
+    /// <exception cref="CliException">The data are not images, or the first layer has no per-pixel edges (a convolution).</exception>
+    private static float[,] FirstLayerMap(GradientImportanceResult result, Dataset data, ImportanceCriterion criterion, string what)
     {
         ReadOnlySpan<int> shape = data.SampleShape;
         if (shape.Length < 2)
         {
-            throw new CliException($"--image needs image data (samples of shape (C, H, W) or (H, W)); dataset '{data.Name}' has samples of shape {Tensor.FormatShape(shape)}.");
+            throw new CliException($"{what} needs image data (samples of shape (C, H, W) or (H, W)); dataset '{data.Name}' has samples of shape {Tensor.FormatShape(shape)}.");
         }
 
-        int height = shape[^2], width = shape[^1];
-        float[,] map;
         try
         {
-            map = result.ImportanceMap(criterion, height, width);
+            return result.ImportanceMap(criterion, shape[^2], shape[^1]);
         }
         catch (ArgumentException e)
         {
-            throw new CliException($"--image: {e.Message.Split(" (Parameter", 2)[0]}");
+            throw new CliException($"{what}: {e.Message.Split(" (Parameter", 2)[0]}");
         }
+    }
 
+    private static void WriteImage(float[,] map, GradientImportanceResult result, ImportanceCriterion criterion, string path)
+    {
         if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
         {
             using FileStream stream = File.Create(path);

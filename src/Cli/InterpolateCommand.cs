@@ -54,7 +54,7 @@ internal static class InterpolateCommand
             LinearPathResult result = AnalysisSetup.WithProgress(
                 console, "interpolating", LinearPathAnalyzer.Plan(evaluator, options), p => LinearPathAnalyzer.Run(evaluator, theta0, theta1, options, p));
             Print(console, result, options);
-            Save(console, pr, setup, path0, path1, options, result);
+            Save(console, pr, setup, path0, path1, theta1, options, result);
             return ExitCodes.Ok;
         });
         return command;
@@ -82,7 +82,7 @@ internal static class InterpolateCommand
         console.MarkupLine("[grey]BatchNorm running statistics, if any, are interpolated with their layer (not recomputed).[/]");
     }
 
-    private static void Save(IAnsiConsole console, ParseResult pr, AnalysisSetup setup, string path0, string path1, LinearPathOptions options, LinearPathResult result)
+    private static void Save(IAnsiConsole console, ParseResult pr, AnalysisSetup setup, string path0, string path1, ModelState theta1, LinearPathOptions options, LinearPathResult result)
     {
         if (pr.GetValue(setup.Csv) is string csv)
         {
@@ -94,11 +94,13 @@ internal static class InterpolateCommand
 
         if (!pr.GetValue(setup.NoStore))
         {
-            string id = AnalysisStore.Open(pr.GetValue(setup.Store)!).SaveLinearPath(
-                null, $"{Path.GetFullPath(path0)} -> {Path.GetFullPath(path1)}",
+            AnalysisStore store = AnalysisStore.Open(pr.GetValue(setup.Store)!);
+            string? runId = AnalysisSetup.RunOf(store, path1, theta1.Metadata);
+            string id = store.SaveLinearPath(
+                runId, $"{Path.GetFullPath(path0)} -> {Path.GetFullPath(path1)}",
                 AnalysisSetup.Json(("scope", options.Scope.ToString().ToLowerInvariant()), ("alphas", options.Alphas), ("parameters_per_layer", options.ParametersPerLayer), ("seed", options.Seed)),
                 result);
-            console.WriteLine($"saved analysis {id} in {pr.GetValue(setup.Store)} (tables linear_path, parameter_distance)");
+            console.WriteLine(AnalysisSetup.Saved(id, pr.GetValue(setup.Store)!, "tables linear_path, parameter_distance", runId));
         }
     }
 

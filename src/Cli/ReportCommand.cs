@@ -19,7 +19,7 @@ internal static class ReportCommand
         var store = new Option<string>("--store") { Description = "Run store file (SQLite).", DefaultValueFactory = _ => "runs.db" };
         var maxPoints = NumberOption.Create<int>("--max-points", "Most points per chart line; longer series are drawn as their min/max envelope", NumberRange.Between(16, ReportOptions.MaxPointsLimit), ReportOptions.Default.MaxPoints);
         var title = new Option<string?>("--title") { Description = "Page title (default: the run names)." };
-        var command = new Command("report", "Write a self-contained HTML report (opens offline): activity, per-layer panels, loss, accuracy, learning rate, run summary.") { runs, output, store, maxPoints, title };
+        var command = new Command("report", "Write a self-contained HTML report (opens offline): activity with the classifier's windows, per-layer panels, loss, accuracy, learning rate, run summary with the diagnosis, and the analyses saved for the run (trajectory, linear path, robustness, importance map).") { runs, output, store, maxPoints, title };
         command.SetAction(pr =>
         {
             int points = pr.GetValue(maxPoints)!.Value;

@@ -1,14 +1,14 @@
+using MLGradientInsight.Reports.Contributors;
 using MLGradientInsight.Reports.Model;
 
 namespace MLGradientInsight.Cli;
 
 /// <summary>
-/// The analyses whose panels go into reports and the dashboard. Each analysis that lands adds its
-/// <see cref="IReportContributor"/> here (classifier windows and diagnosis, advisor actions, trajectory, linear path,
-/// importance map); none has landed yet.
+/// The analyses whose panels go into reports and the dashboard (<see cref="ReportContributorSet"/>: classifier windows and
+/// diagnosis, trajectory, linear path, robustness, importance map). A new analysis adds its <see cref="IReportContributor"/> there.
 /// </summary>
 internal static class ReportContributors
 {
     /// <summary>Gets every contributor.</summary>
-    public static IReadOnlyList<IReportContributor> All { get; } = [];
+    public static IReadOnlyList<IReportContributor> All { get; } = ReportContributorSet.CreateAll();
 }

@@ -57,10 +57,12 @@ internal static class RobustnessCommand
 
             if (!pr.GetValue(setup.NoStore))
             {
-                string id = AnalysisStore.Open(pr.GetValue(setup.Store)!).SaveRobustness(
-                    null, $"{Path.GetFullPath(path0)} -> {Path.GetFullPath(path1)}",
+                AnalysisStore store = AnalysisStore.Open(pr.GetValue(setup.Store)!);
+                string? runId = AnalysisSetup.RunOf(store, path1, theta1.Metadata);
+                string id = store.SaveRobustness(
+                    runId, $"{Path.GetFullPath(path0)} -> {Path.GetFullPath(path1)}",
                     AnalysisSetup.Json(("threshold", options.Threshold), ("draws", options.Draws), ("seed", options.Seed)), result);
-                console.WriteLine($"saved analysis {id} in {pr.GetValue(setup.Store)} (table layer_robustness)");
+                console.WriteLine(AnalysisSetup.Saved(id, pr.GetValue(setup.Store)!, "table layer_robustness", runId));
             }
 
             return ExitCodes.Ok;

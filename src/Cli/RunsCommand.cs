@@ -75,13 +75,16 @@ internal static class RunsCommand
                 Markup.Escape(r.Status),
                 Markup.Escape(r.StartedUtc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
                 Markup.Escape(Number(r.Steps)),
-                Markup.Escape(r.TestAccuracy is double a ? a.ToString("P2", CultureInfo.InvariantCulture) : ""),
-                Markup.Escape(r.TestLoss is double l ? l.ToString("G4", CultureInfo.InvariantCulture) : ""),
+                Markup.Escape(r.TestAccuracy is double a ? a.ToString("P2", CultureInfo.InvariantCulture) : Missing),
+                Markup.Escape(r.TestLoss is double l ? l.ToString("G4", CultureInfo.InvariantCulture) : Missing),
                 Markup.Escape(r.Message ?? ""));
         }
 
         console.Ansi().Write(table);
     }
+
+    /// <summary>What the table shows for a metric the run does not have (accuracy of a regression run, loss of a run without a test set).</summary>
+    internal const string Missing = "—";
 
     private static string Time(DateTime? t) => t?.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) ?? "";
 

@@ -70,13 +70,19 @@ internal static class TorchEngine
         {
             if (path is not null)
             {
-                TorchCheckpoint.Save(model, path, new Dictionary<string, string>
+                var metadata = new Dictionary<string, string>
                 {
                     ["model"] = ModelSpec.Describe(settings, train),
                     ["dataset"] = settings.Dataset,
                     ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
                     ["engine"] = "torchsharp",
-                });
+                };
+                if (tracking is not null)
+                {
+                    metadata[CheckpointMetadata.RunKey] = tracking.RunId;
+                }
+
+                TorchCheckpoint.Save(model, path, metadata);
             }
         }, testResult: () =>
         {

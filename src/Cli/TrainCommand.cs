@@ -103,7 +103,13 @@ internal static class TrainCommand
         {
             if (path is not null)
             {
-                Checkpoint.Save(model, path, CheckpointMetadata.For(settings, train));
+                Dictionary<string, string> metadata = CheckpointMetadata.For(settings, train);
+                if (tracking is not null)
+                {
+                    metadata[CheckpointMetadata.RunKey] = tracking.RunId;
+                }
+
+                Checkpoint.Save(model, path, metadata);
             }
 
             checkpoints?.Complete();

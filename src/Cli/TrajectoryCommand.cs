@@ -90,7 +90,7 @@ internal static class TrajectoryCommand
                     runId, Path.GetFullPath(series.Directory),
                     AnalysisSetup.Json(("seed", pr.GetValue(seed)!.Value), ("weighted", pr.GetValue(weighted)), ("pca", pr.GetValue(pca)), ("window", pr.GetValue(window)!.Value), ("canyon_threshold", threshold)),
                     points, windows, variance);
-                console.WriteLine($"saved analysis {id} in {pr.GetValue(store)} (tables trajectory_points, trajectory_windows, trajectory_variance)");
+                console.WriteLine(AnalysisSetup.Saved(id, pr.GetValue(store)!, "tables trajectory_points, trajectory_windows, trajectory_variance", runId));
             }
 
             return ExitCodes.Ok;

@@ -43,7 +43,11 @@ internal static class DashboardPages
     /// <param name="title">The heading.</param>
     /// <param name="reportUrl">The JSON endpoint of the report(s).</param>
     /// <param name="runIds">The runs shown (their status and step count decide when to reload).</param>
-    public static string Report(string title, string reportUrl, IReadOnlyList<string> runIds) => Page(
+    /// <param name="points">The points per line the report URL asks for (past twice that, appended points trigger a whole reload).</param>
+    /// <remarks>A single run is followed incrementally: while its status stays the same, each poll asks only for the steps
+    /// from its last one on (<c>&amp;after=STEP</c>) and appends them; a status change, a comparison, or lines grown past twice
+    /// the budget reload the whole (re-downsampled) report.</remarks>
+    public static string Report(string title, string reportUrl, IReadOnlyList<string> runIds, int points) => Page(
         title,
         $"""
         <p><a href="/">← all runs</a></p>
@@ -55,26 +59,39 @@ internal static class DashboardPages
         $$"""
         const reportUrl = {{JsonSerializer.Serialize(reportUrl)}};
         const ids = {{JsonSerializer.Serialize(runIds)}};
+        const budget = {{points}};
         const report = new MlgiReport(document.getElementById('mlgi-report'));
         window.mlgiReport = report;
         document.getElementById('mlgi-log').addEventListener('change', e => report.setLogActivity(e.target.checked));
-        let last = null;
+        let last = null, lastStep = null, lastStatus = null, pending = false;
+        const counts = { whole: 0, incremental: 0 };
         async function refresh() {
           let running = false;
           try {
             const runs = (await (await fetch('/api/runs')).json()).filter(r => ids.includes(r.id));
             running = runs.some(r => r.status === 'running');
             const key = JSON.stringify(runs.map(r => [r.id, r.status, r.stepCount]));
-            if (key !== last) {
-              const data = await (await fetch(reportUrl)).json();
-              report.render(Array.isArray(data) ? data : [data]);
+            if (key !== last || pending) {
+              const incremental = ids.length === 1 && lastStep !== null && runs[0].status === lastStatus && report.longestSeries() <= 2 * budget;
+              let data = incremental ? await (await fetch(reportUrl + '&after=' + lastStep)).json() : null;
+              if (data && report.merge(data)) counts.incremental++;
+              else {
+                data = await (await fetch(reportUrl)).json();
+                report.render(Array.isArray(data) ? data : [data]);
+                counts.whole++;
+              }
+              if (ids.length === 1) { lastStep = data.lastStep; lastStatus = data.run.status; }
+              pending = (Array.isArray(data) ? data : [data]).some(r => r.panelsPending);
+              document.body.dataset.panelsPending = String(pending);
+              document.body.dataset.wholeLoads = String(counts.whole);
+              document.body.dataset.incrementalLoads = String(counts.incremental);
               last = key;
             }
             document.getElementById('live').textContent = runs.map(r => `${r.name}: ${r.status}, ${r.stepCount.toLocaleString('en-US')} steps`).join(' · ') + (running ? ' (live, updates every second)' : '');
           } catch (e) {
             document.getElementById('live').textContent = 'cannot reach the dashboard: ' + e;
           }
-          setTimeout(refresh, running ? 1000 : 5000);
+          setTimeout(refresh, running || pending ? 1000 : 5000);
         }
         refresh();
         """);

@@ -29,7 +29,8 @@ namespace MLGradientInsight.Dashboard;
 /// <item><term><c>GET /compare?runs=ID,ID[&amp;points=N]</c></term><description>comparison page (2–10 runs overlaid)</description></item>
 /// <item><term><c>GET /api/runs</c></term><description>runs (JSON array of <see cref="RunInfo"/>)</description></item>
 /// <item><term><c>GET /api/runs/{id}</c></term><description>one run</description></item>
-/// <item><term><c>GET /api/runs/{id}/report[?points=N]</c></term><description>its <see cref="RunReport"/></description></item>
+/// <item><term><c>GET /api/runs/{id}/report[?points=N][&amp;after=STEP]</c></term><description>its <see cref="RunReport"/>; with
+/// <c>after</c> (the client's last step) only the points from that step on, and the panels only when they changed (<see cref="RunReport.From"/>)</description></item>
 /// <item><term><c>GET /api/compare?runs=ID,ID[&amp;points=N]</c></term><description>several <see cref="RunReport"/>s</description></item>
 /// <item><term><c>GET /assets/{name}</c></term><description>uPlot, its licence, the renderer and the style sheet</description></item>
 /// </list>
@@ -59,7 +60,7 @@ public static class DashboardServer
         app.Use(async (context, next) =>
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";
-            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'";
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
             await next(context).ConfigureAwait(false);
         });
         Map(app, options);
@@ -92,7 +93,7 @@ public static class DashboardServer
                 }
 
                 return store.TryGetRun(id, out RunInfo? run)
-                    ? Html(DashboardPages.Report($"{run.Name} ({run.Id})", $"/api/runs/{Uri.EscapeDataString(run.Id)}/report?points={points}", [run.Id]))
+                    ? Html(DashboardPages.Report($"{run.Name} ({run.Id})", $"/api/runs/{Uri.EscapeDataString(run.Id)}/report?points={points}", [run.Id], points))
                     : HtmlError(404, "Run not found", UnknownRun(id, store));
             }));
 
@@ -110,7 +111,7 @@ public static class DashboardServer
                 }
 
                 string ids = string.Join(',', runs!.Select(r => r.Id));
-                return Html(DashboardPages.Report("Comparison: " + string.Join(", ", runs!.Select(r => r.Name)), $"/api/compare?runs={Uri.EscapeDataString(ids)}&points={points}", runs!.Select(r => r.Id).ToList()));
+                return Html(DashboardPages.Report("Comparison: " + string.Join(", ", runs!.Select(r => r.Name)), $"/api/compare?runs={Uri.EscapeDataString(ids)}&points={points}", runs!.Select(r => r.Id).ToList(), points));
             }));
 
         app.MapGet("/api/runs", (HttpRequest request) =>
@@ -120,14 +121,15 @@ public static class DashboardServer
             Checked(request, [], _ => store.TryGetRun(id, out RunInfo? run) ? Json(run) : JsonError(404, UnknownRun(id, store))));
 
         app.MapGet("/api/runs/{id}/report", (string id, HttpRequest request) =>
-            Checked(request, ["points"], q =>
+            Checked(request, ["points", "after"], q =>
             {
-                if (!q.TryInt("points", options.DefaultMaxPoints, 16, ReportOptions.MaxPointsLimit, out int points, out string? error))
+                if (!q.TryInt("points", options.DefaultMaxPoints, 16, ReportOptions.MaxPointsLimit, out int points, out string? error)
+                    || !q.TryLong("after", out long? after, out error))
                 {
                     return JsonError(400, error!);
                 }
 
-                return store.TryGetRun(id, out RunInfo? run) ? Json(cache.Report(run, points)) : JsonError(404, UnknownRun(id, store));
+                return store.TryGetRun(id, out RunInfo? run) ? Json(cache.Report(run, points, after)) : JsonError(404, UnknownRun(id, store));
             }));
 
         app.MapGet("/api/compare", (HttpRequest request) =>

@@ -64,6 +64,30 @@ internal sealed class QueryParameters
         return true;
     }
 
+    /// <summary>Reads an optional non-negative whole number (a step).</summary>
+    /// <param name="name">The parameter.</param>
+    /// <param name="value">The value, or null when absent.</param>
+    /// <param name="error">The 400 message when it is not a whole number ≥ 0.</param>
+    /// <returns>Whether the value is valid.</returns>
+    public bool TryLong(string name, out long? value, out string? error)
+    {
+        error = null;
+        value = null;
+        if (!_query.TryGetValue(name, out Microsoft.Extensions.Primitives.StringValues text))
+        {
+            return true;
+        }
+
+        if (!long.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out long parsed))
+        {
+            error = $"Query parameter '{name}' is '{text}'; it must be a whole number from 0 (a step; the client's last step for an incremental report).";
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+
     /// <summary>Reads an optional string parameter.</summary>
     /// <param name="name">The parameter.</param>
     /// <returns>The value, or null when absent.</returns>

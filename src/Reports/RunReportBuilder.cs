@@ -48,24 +48,67 @@ public static class RunReportBuilder
         options.Contributors.SelectMany(c => c.Contribute(store, run)).ToList();
 
     /// <summary>Builds a report from data already read.</summary>
-    internal static RunReport Build(RunSeriesData data, ReportOptions options, IReadOnlyList<ReportPanel> panels)
+    /// <param name="data">The run's data.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="panels">The contributors' panels, or null for an incremental report whose panels have not changed.</param>
+    /// <param name="from">Null for a whole report; else the first step whose points the step series hold (see <see cref="RunReport.From"/>).</param>
+    internal static RunReport Build(RunSeriesData data, ReportOptions options, IReadOnlyList<ReportPanel>? panels, long? from = null)
     {
         SeriesColumns steps = data.Steps;
         SeriesColumns? network = data.Network;
+        long first = from ?? long.MinValue;
         return new RunReport
         {
             Run = data.Run,
             LastStep = data.LastStep,
             Timings = Timings(data),
-            NetworkActivity = network is null ? new ReportSeries { Name = data.Run.Name } : Series(data.Run.Name, network.Steps, network.Column(RunSeriesData.ActivityColumn), options),
-            LayerActivity = data.LayerNames.Select(l => Series(l, data.Layer(l).Steps, data.Layer(l).Column(RunSeriesData.ActivityColumn), options)).ToList(),
-            Loss = Series("loss", steps.Steps, steps.Column(RunSeriesData.LossColumn), options),
-            LearningRate = Series("learning rate", steps.Steps, steps.Column(RunSeriesData.LearningRateColumn), options),
-            ExcludedFraction = network is null ? new ReportSeries { Name = "excluded fraction" } : Series("excluded fraction", network.Steps, network.Column(RunSeriesData.ExcludedColumn), options),
-            NonFiniteGradients = network is null ? new ReportSeries { Name = "non-finite gradient values" } : NonZero("non-finite gradient values", network.Steps, network.Column(RunSeriesData.NonFiniteColumn), options),
+            NetworkActivity = network is null ? new ReportSeries { Name = data.Run.Name } : Series(data.Run.Name, network.Steps, network.Column(RunSeriesData.ActivityColumn), options, first),
+            LayerActivity = data.LayerNames.Select(l => Series(l, data.Layer(l).Steps, data.Layer(l).Column(RunSeriesData.ActivityColumn), options, first)).ToList(),
+            Loss = Series("loss", steps.Steps, steps.Column(RunSeriesData.LossColumn), options, first),
+            LearningRate = Series("learning rate", steps.Steps, steps.Column(RunSeriesData.LearningRateColumn), options, first),
+            ExcludedFraction = network is null ? new ReportSeries { Name = "excluded fraction" } : Series("excluded fraction", network.Steps, network.Column(RunSeriesData.ExcludedColumn), options, first),
+            NonFiniteGradients = network is null ? new ReportSeries { Name = "non-finite gradient values" } : NonZero("non-finite gradient values", network.Steps, network.Column(RunSeriesData.NonFiniteColumn), options, first),
             EpochMetrics = EpochMetrics(data),
-            Panels = panels,
+            Panels = panels ?? [],
+            From = from,
+            PanelsUnchanged = panels is null,
         };
+    }
+
+    /// <summary>
+    /// The points of a step series from step <paramref name="from"/> on (the whole series for <see cref="long.MinValue"/>),
+    /// downsampled to the budget, with the counts (source points, non-finite values) of the whole series.
+    /// </summary>
+    internal static ReportSeries Series(string name, ReadOnlySpan<double> x, ReadOnlySpan<double> values, ReportOptions options, long from)
+    {
+        if (from == long.MinValue)
+        {
+            return Series(name, x, values, options);
+        }
+
+        int start = FirstAtOrAfter(x, from);
+        ReportSeries whole = NonFiniteOf(name, x, values, options);
+        return Series(name, x[start..], values[start..], options) with { SourcePoints = values.Length, NonFiniteCount = whole.NonFiniteCount, NonFinite = whole.NonFinite };
+    }
+
+    /// <summary>The index of the first x at or after <paramref name="step"/> (x ascending), or the length when none is.</summary>
+    internal static int FirstAtOrAfter(ReadOnlySpan<double> x, long step)
+    {
+        int lo = 0, hi = x.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (x[mid] < step)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     /// <summary>Makes a drawable series: the finite points (min/max envelope when there are more than the budget), the non-finite ones counted and listed.</summary>
@@ -88,29 +131,12 @@ public static class RunReportBuilder
                 ys[i] = values[rented[i]];
             }
 
-            long nonFinite = 0;
-            var listed = new List<NonFinitePoint>();
-            for (int i = 0; i < values.Length; i++)
+            ReportSeries nonFinite = NonFiniteOf(name, x, values, options);
+            return nonFinite with
             {
-                if (!double.IsFinite(values[i]))
-                {
-                    nonFinite++;
-                    if (listed.Count < options.MaxListedNonFinite)
-                    {
-                        listed.Add(new NonFinitePoint(x[i], values[i].ToString(CultureInfo.InvariantCulture)));
-                    }
-                }
-            }
-
-            return new ReportSeries
-            {
-                Name = name,
                 X = xs,
                 Values = ys,
-                SourcePoints = values.Length,
-                Downsampled = values.Length - nonFinite > count,
-                NonFiniteCount = nonFinite,
-                NonFinite = listed,
+                Downsampled = values.Length - nonFinite.NonFiniteCount > count,
             };
         }
         finally
@@ -119,8 +145,28 @@ public static class RunReportBuilder
         }
     }
 
+    /// <summary>A series with no points yet: the number of source points and the non-finite ones counted and listed.</summary>
+    private static ReportSeries NonFiniteOf(string name, ReadOnlySpan<double> x, ReadOnlySpan<double> values, ReportOptions options)
+    {
+        long nonFinite = 0;
+        var listed = new List<NonFinitePoint>();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                nonFinite++;
+                if (listed.Count < options.MaxListedNonFinite)
+                {
+                    listed.Add(new NonFinitePoint(x[i], values[i].ToString(CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+
+        return new ReportSeries { Name = name, SourcePoints = values.Length, NonFiniteCount = nonFinite, NonFinite = listed };
+    }
+
     /// <summary>A count series with only its non-zero steps (most steps have no NaN/∞ at all).</summary>
-    private static ReportSeries NonZero(string name, ReadOnlySpan<double> x, ReadOnlySpan<double> counts, ReportOptions options)
+    private static ReportSeries NonZero(string name, ReadOnlySpan<double> x, ReadOnlySpan<double> counts, ReportOptions options, long from)
     {
         var xs = new List<double>();
         var ys = new List<double>();
@@ -133,7 +179,7 @@ public static class RunReportBuilder
             }
         }
 
-        return Series(name, xs.ToArray(), ys.ToArray(), options) with { SourcePoints = counts.Length };
+        return Series(name, xs.ToArray(), ys.ToArray(), options, from) with { SourcePoints = counts.Length };
     }
 
     private static RunTimings Timings(RunSeriesData data)

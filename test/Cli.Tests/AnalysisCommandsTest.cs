@@ -29,6 +29,8 @@ public sealed class AnalysisCommandsTest
             }
 
             StringAssert.Contains(output, "saved analysis a");
+            string run = Transforms.Store.RunStore.Open(store).FindRun("analysed").Id;
+            StringAssert.Contains(output, $"for run {run}");
 
             (code, output) = CliRunner.Run("interpolate", files[0], files[^1], "--per-layer", "--alpha", "-0.5:1.5:5", "--samples", "60", "--threads", "1", "--store", store, "--csv", csv);
             Assert.AreEqual(0, code, output);
@@ -36,12 +38,17 @@ public sealed class AnalysisCommandsTest
             string[] lines = File.ReadAllLines(csv);
             Assert.AreEqual("scope,target,layer,alpha,loss,accuracy", lines[0]);
             Assert.AreEqual(1 + (3 * 5), lines.Length, "3 layers × α ∈ {−0.5, 0, 0.5, 1, 1.5}");
+            StringAssert.Contains(output, $"for run {run}", "the checkpoints' run metadata links the analysis to the run");
 
             (code, output) = CliRunner.Run("robustness", files[0], files[^1], "--samples", "60", "--threads", "1", "--store", store);
             Assert.AreEqual(0, code, output);
             StringAssert.Contains(output, "reinitialization");
             StringAssert.Contains(output, "rerandomization");
             StringAssert.Contains(output, "critical = damage ≥ 0.1");
+            StringAssert.Contains(output, $"for run {run}");
+            CollectionAssert.AreEqual(
+                new[] { "trajectory", "linear_path", "robustness" },
+                Analyses.Storage.AnalysisStore.OpenForReading(Transforms.Store.RunStore.Open(store)).ReadAnalyses(run).Select(a => a.Kind).ToList());
         }
         finally
         {

@@ -70,6 +70,11 @@ public sealed partial class EvaluateAndStoreTest
                 "--checkpoint-every", "10", "--checkpoint-dir", checkpoints);
             Assert.AreEqual(0, r.ExitCode, r.Output);
 
+            // A classification run too: the curve run is a regression and has no accuracy (NULL, not 0), which the
+            // documented accuracy query must find somewhere.
+            CliResult blobs = CliRunner.Run("train", "--dataset", "blobs", "--limit", "200", "--epochs", "1", "--batch", "10", "--track", "--store", store, "--threads", "1");
+            Assert.AreEqual(0, blobs.ExitCode, blobs.Output);
+
             // The analysis tables (docs/store-schema.md, "Analyses") exist once an analysis has been saved.
             string[] kept = Directory.GetFiles(checkpoints, "step-*.safetensors").Order(StringComparer.Ordinal).ToArray();
             CliResult robustness = CliRunner.Run("robustness", kept[0], kept[^1], "--samples", "60", "--threads", "1", "--store", store);

@@ -52,14 +52,24 @@ public sealed class GradientSpaceCommandsTest
             Assert.Inconclusive("Fashion-MNIST is not installed (sudo apt-get install dataset-fashion-mnist).");
         }
 
-        string checkpoint = CliRunner.TempPath(".safetensors"), png = CliRunner.TempPath(".png");
+        string checkpoint = CliRunner.TempPath(".safetensors"), png = CliRunner.TempPath(".png"), store = CliRunner.TempPath(".db");
         try
         {
-            (int code, string output) = CliRunner.Run("train", "--dataset", "fashion-mnist", "--model", "mlp:784,16,10", "--limit", "200", "--epochs", "1", "--threads", "1", "--save", checkpoint);
+            (int code, string output) = CliRunner.Run("train", "--dataset", "fashion-mnist", "--model", "mlp:784,16,10", "--limit", "200", "--epochs", "1", "--threads", "1", "--save", checkpoint, "--track", "--store", store, "--name", "fm");
             Assert.AreEqual(0, code, output);
-            (code, output) = CliRunner.Run("importance", checkpoint, "--dataset", "fashion-mnist", "--limit", "50", "--top", "1", "--image", png);
+            (code, output) = CliRunner.Run("importance", checkpoint, "--dataset", "fashion-mnist", "--limit", "50", "--top", "1", "--image", png, "--store", store);
             Assert.AreEqual(0, code, output);
             StringAssert.Contains(output, "wrote");
+
+            // Saved for the run the checkpoint names, so its report draws the map.
+            var runs = Transforms.Store.RunStore.Open(store);
+            string run = runs.FindRun("fm").Id;
+            StringAssert.Contains(output, $"table importance_maps) for run {run}");
+            Analyses.Storage.ImportanceMapRecord map = Analyses.Storage.AnalysisStore.OpenForReading(runs).ReadImportanceMaps(run).Single();
+            Assert.AreEqual(28, map.Map.GetLength(0));
+            Assert.AreEqual(28, map.Map.GetLength(1));
+            Assert.AreEqual("ConnectionSensitivity", map.Criterion);
+            Assert.AreEqual(50, map.Samples);
             byte[] bytes = File.ReadAllBytes(png);
             CollectionAssert.AreEqual(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 }, bytes[..8], "PNG signature");
             Assert.AreEqual(280, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), "width: 28 cells of 10 px");
@@ -69,6 +79,7 @@ public sealed class GradientSpaceCommandsTest
         {
             File.Delete(checkpoint);
             File.Delete(png);
+            CliRunner.DeleteStore(store);
         }
     }
 

@@ -123,4 +123,35 @@ public sealed partial class StoreCommandsTest
 
     [GeneratedRegex(@"run (r[0-9a-f]+) recording")]
     private static partial Regex RunLine();
+
+    [TestMethod]
+    public void A_regression_run_stores_no_accuracy_and_runs_shows_a_dash()
+    {
+        string store = CliRunner.TempPath(".db");
+        try
+        {
+            (int code, string output) = CliRunner.Run("train", "--dataset", "curve", "--limit", "200", "--epochs", "2", "--batch", "10", "--track", "--store", store, "--name", "curve", "--threads", "1");
+            Assert.AreEqual(0, code, output);
+            var runs = Transforms.Store.RunStore.Open(store);
+            IReadOnlyList<Transforms.Store.EpochRecord> epochs = runs.ReadEpochs(runs.FindRun("curve").Id);
+            Assert.HasCount(2, epochs);
+            Assert.IsTrue(epochs.All(e => double.IsNaN(e.TrainAccuracy) && double.IsNaN(e.ValidationAccuracy)), "stored as NULL, read back as NaN");
+            Assert.IsTrue(epochs.All(e => double.IsFinite(e.TrainLoss)));
+
+            (code, output) = CliRunner.Run("runs", "--store", store, "--json");
+            Assert.AreEqual(0, code, output);
+            StringAssert.Contains(output, "\"test_accuracy\": null");
+
+            var table = new StringWriter();
+            code = MlgiApp.Run(["runs", "--store", store], new CliConsole(table, new StringWriter(), isTerminal: true, 200, live: false));
+            Assert.AreEqual(0, code);
+            string row = table.ToString().Split('\n').Single(l => l.Contains("curve", StringComparison.Ordinal));
+            StringAssert.Contains(row, RunsCommand.Missing, "test accuracy");
+            Assert.DoesNotContain("0.00%", row);
+        }
+        finally
+        {
+            CliRunner.DeleteStore(store);
+        }
+    }
 }

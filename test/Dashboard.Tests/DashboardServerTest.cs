@@ -111,6 +111,103 @@ public sealed class DashboardServerTest
     }
 
     [TestMethod]
+    public async Task An_incremental_report_holds_the_points_from_the_clients_last_step_and_appends_to_the_whole()
+    {
+        RunReport whole = JsonSerializer.Deserialize<RunReport>((await Get($"/api/runs/{s_completed}/report")).Body, ReportJson.Options)!;
+        (HttpStatusCode status, string body) = await Get($"/api/runs/{s_completed}/report?after=250");
+        Assert.AreEqual(HttpStatusCode.OK, status, body);
+        RunReport tail = JsonSerializer.Deserialize<RunReport>(body, ReportJson.Options)!;
+
+        Assert.AreEqual(250, tail.From);
+        Assert.IsNull(whole.From);
+        CollectionAssert.AreEqual(Enumerable.Range(250, 51).Select(s => (double)s).ToArray(), tail.NetworkActivity.X);
+        CollectionAssert.AreEqual(Enumerable.Range(250, 51).Select(s => (double)(s % 7)).ToArray(), tail.NetworkActivity.Values);
+        Assert.AreEqual(300, tail.NetworkActivity.SourcePoints, "counts describe the whole series, so captions stay right");
+        Assert.AreEqual(whole.LastStep, tail.LastStep);
+
+        // What the page does: keep its points before the step, append the tail; the result is the whole report's line.
+        double[] joined = [.. whole.LayerActivity[0].Values.Take(249), .. tail.LayerActivity[0].Values];
+        CollectionAssert.AreEqual(whole.LayerActivity[0].Values, joined);
+        Assert.IsLessThan((await Get($"/api/runs/{s_completed}/report")).Body.Length, body.Length, "the incremental answer is smaller than the whole");
+    }
+
+    [TestMethod]
+    public async Task Panels_are_computed_off_the_request_path_once_per_run_state_and_sent_only_to_clients_that_lack_them()
+    {
+        using var folder = new TempFolder();
+        RunStore store = RunStore.Open(folder.File("runs.db"));
+        var counting = new CountingContributor();
+        var cache = new RunCache(store, [counting]);
+        RunWriter writer = store.StartRun("growing");
+        try
+        {
+            Append(writer, 1, 100);
+            writer.Flush();
+            counting.Gate.Reset();
+            RunReport first = cache.Report(store.GetRun(writer.RunId), 4000);
+            Assert.IsTrue(first.PanelsPending, "the request did not wait for the analyses");
+            Assert.IsEmpty(first.Panels);
+            counting.Gate.Set();
+            await cache.PanelsComputation(writer.RunId);
+
+            RunReport ready = cache.Report(store.GetRun(writer.RunId), 4000, first.LastStep);
+            Assert.AreEqual(1, counting.Calls);
+            Assert.IsFalse(ready.PanelsPending);
+            Assert.IsFalse(ready.PanelsUnchanged, "installed after the client's last step: sent");
+            Assert.AreEqual(100L, ((StepMarkersPanel)ready.Panels.Single()).Markers[0].Step);
+
+            Append(writer, 101, 102);
+            writer.Flush();
+            RunReport small = cache.Report(store.GetRun(writer.RunId), 4000, ready.LastStep);
+            await cache.PanelsComputation(writer.RunId);
+            Assert.AreEqual(1, counting.Calls, $"2 % growth is below {RunCache.PanelGrowth:P0}: the analyses are not rerun on every poll");
+            Assert.AreEqual(102, small.LastStep);
+            Assert.IsFalse(small.PanelsUnchanged, "the first client step after the installation may lack them (it may have polled just before): sent once more");
+
+            Append(writer, 103, 104);
+            writer.Flush();
+            RunReport again = cache.Report(store.GetRun(writer.RunId), 4000, small.LastStep);
+            Assert.IsTrue(again.PanelsUnchanged, "this client has them");
+            Assert.IsEmpty(again.Panels);
+
+            Append(writer, 103, 200);
+            writer.Flush();
+            cache.Report(store.GetRun(writer.RunId), 4000, again.LastStep);
+            await cache.PanelsComputation(writer.RunId);
+            Assert.AreEqual(2, counting.Calls, "the run doubled");
+        }
+        finally
+        {
+            writer.Complete();
+            writer.Dispose();
+        }
+
+        cache.Report(store.GetRun(writer.RunId), 4000);
+        await cache.PanelsComputation(writer.RunId);
+        RunReport done = cache.Report(store.GetRun(writer.RunId), 4000);
+        Assert.AreEqual(3, counting.Calls, "the run ended: its panels are computed once more");
+        Assert.AreEqual(200L, ((StepMarkersPanel)done.Panels[0]).Markers[0].Step);
+    }
+
+    private sealed class CountingContributor : IReportContributor
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        /// <summary>Gets the gate a computation waits at (open unless a test closes it).</summary>
+        public ManualResetEventSlim Gate { get; } = new(true);
+
+        public IEnumerable<ReportPanel> Contribute(RunStore store, RunInfo run)
+        {
+            Gate.Wait(TimeSpan.FromSeconds(30));
+            Interlocked.Increment(ref _calls);
+            long last = store.ReadSteps(run.Id).Count;
+            return [new StepMarkersPanel { Title = "last", Markers = [new StepMarker(last, "seen")] }];
+        }
+    }
+
+    [TestMethod]
     public async Task Comparison_returns_one_report_per_run_in_order()
     {
         string other;
@@ -150,6 +247,8 @@ public sealed class DashboardServerTest
     [DataRow("points=", "whole number")]
     [DataRow("points=100&points=200", "given 2 times")]
     [DataRow("step=5", "Unknown query parameter 'step'")]
+    [DataRow("after=-1", "'after' is '-1'")]
+    [DataRow("after=x", "whole number from 0")]
     public async Task Bad_query_parameters_are_400_with_a_message(string query, string expected)
     {
         (HttpStatusCode status, string body) = await Get($"/api/runs/{s_completed}/report?{query}");

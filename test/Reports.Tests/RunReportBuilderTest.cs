@@ -139,6 +139,36 @@ public sealed class RunReportBuilderTest
     }
 
     [TestMethod]
+    public void Refreshing_tops_up_each_layer_from_its_own_last_step_when_layers_lag_behind()
+    {
+        using var folder = new TempFolder();
+        RunStore store = RunStore.Open(folder.File("runs.db"));
+        RunWriter writer = store.StartRun("lagging");
+        void Write(long from, long to, string layer)
+        {
+            for (long step = from; step <= to; step++)
+            {
+                writer.WriteActivity(new ActivityRecord { Step = step, Epoch = 1, Layer = layer, Activity = step * (layer == "fc1" ? 10 : 1) });
+            }
+        }
+
+        Write(1, 50, ActivityRecord.NetworkLayer);
+        Write(1, 40, "fc1");
+        writer.Flush();
+        var data = new RunSeriesData(writer.RunId);
+        data.Refresh(store);
+        Write(51, 60, ActivityRecord.NetworkLayer);
+        Write(41, 60, "fc1");
+        writer.Complete();
+        writer.Dispose();
+        data.Refresh(store);
+
+        RunReport report = RunReportBuilder.Build(data, ReportOptions.Default, []);
+        CollectionAssert.AreEqual(Enumerable.Range(1, 60).Select(s => (double)s).ToArray(), report.NetworkActivity.X);
+        CollectionAssert.AreEqual(Enumerable.Range(1, 60).Select(s => s * 10.0).ToArray(), report.LayerActivity.Single().Values, "fc1's steps 41–50 are read although the network had them already; none twice");
+    }
+
+    [TestMethod]
     public void Refreshing_while_steps_and_activity_are_written_at_different_paces_leaves_no_gap()
     {
         using var folder = new TempFolder();

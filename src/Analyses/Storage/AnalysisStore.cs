@@ -18,14 +18,16 @@ namespace MLGradientInsight.Analyses.Storage;
 public sealed class AnalysisStore
 {
     private readonly string _connectionString;
+    private readonly bool _readOnly;
 
-    private AnalysisStore(RunStore runs)
+    private AnalysisStore(RunStore runs, bool readOnly = false)
     {
         Runs = runs;
+        _readOnly = readOnly;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = runs.FilePath,
-            Mode = SqliteOpenMode.ReadWrite,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
             Pooling = false,
             ForeignKeys = true,
             DefaultTimeout = 30,
@@ -47,6 +49,109 @@ public sealed class AnalysisStore
         command.CommandText = AnalysisTables.Create;
         command.ExecuteNonQuery();
         return store;
+    }
+
+    /// <summary>
+    /// Opens the analysis tables of a store for reading only (reports, the dashboard): nothing is created or written, and
+    /// a store without the tables reads as one without analyses.
+    /// </summary>
+    /// <param name="runs">The run store.</param>
+    /// <returns>The store.</returns>
+    public static AnalysisStore OpenForReading(RunStore runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        return new AnalysisStore(runs, readOnly: true);
+    }
+
+    /// <summary>Lists the analyses saved for a run (trajectory, linear path, robustness), oldest first.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <returns>The analyses (empty when there are none or the store has no analysis tables).</returns>
+    public IReadOnlyList<AnalysisInfo> ReadAnalyses(string runId) =>
+        Read<AnalysisInfo>("SELECT id, kind, run_id, created_utc, source, config_json FROM analyses WHERE run_id = $id ORDER BY created_utc, rowid", runId, "analyses");
+
+    /// <summary>Finds the run that kept a checkpoint file (listed in <c>checkpoints</c> by <c>mlgi train --checkpoint-every</c>).</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <returns>The run id, or null when no run lists the file.</returns>
+    public string? FindRunOfCheckpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!HasTable("checkpoints"))
+        {
+            return null;
+        }
+
+        using SqliteConnection c = Connect();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "SELECT run_id FROM checkpoints WHERE path = $path LIMIT 1";
+        command.Parameters.AddWithValue("$path", Path.GetFullPath(path));
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Saves a first-layer importance map (003; <c>mlgi importance</c>).</summary>
+    /// <param name="runId">The run it belongs to, or null.</param>
+    /// <param name="source">What it was computed from (the checkpoint file).</param>
+    /// <param name="criterion">The criterion (e.g. <c>ConnectionSensitivity</c>).</param>
+    /// <param name="samples">The number of samples the gradients were taken over.</param>
+    /// <param name="map">The map, [row, column] (e.g. 28 × 28 for Fashion-MNIST); NaN/±∞ are kept.</param>
+    /// <returns>The map's id (<c>a</c> + 8 hex digits).</returns>
+    /// <exception cref="ArgumentException">The map is empty.</exception>
+    public string SaveImportanceMap(string? runId, string source, string criterion, int samples, float[,] map)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrWhiteSpace(criterion);
+        ArgumentNullException.ThrowIfNull(map);
+        if (map.Length == 0)
+        {
+            throw new ArgumentException("The importance map is empty.", nameof(map));
+        }
+
+        string id = NewId();
+        using SqliteConnection c = Connect();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "INSERT INTO importance_maps (id, run_id, created_utc, source, criterion, samples, rows, columns, values_json) VALUES ($id, $run, $created, $source, $criterion, $samples, $rows, $columns, $values)";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$run", (object?)runId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$created", Now());
+        command.Parameters.AddWithValue("$source", source);
+        command.Parameters.AddWithValue("$criterion", criterion);
+        command.Parameters.AddWithValue("$samples", samples);
+        command.Parameters.AddWithValue("$rows", map.GetLength(0));
+        command.Parameters.AddWithValue("$columns", map.GetLength(1));
+        command.Parameters.AddWithValue("$values", ImportanceMapRecord.ToJson(map));
+        command.ExecuteNonQuery();
+        return id;
+    }
+
+    /// <summary>Reads the importance maps saved for a run, oldest first.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <returns>The maps (empty when there are none).</returns>
+    public IReadOnlyList<ImportanceMapRecord> ReadImportanceMaps(string runId)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        var maps = new List<ImportanceMapRecord>();
+        if (!HasTable("importance_maps"))
+        {
+            return maps;
+        }
+
+        using SqliteConnection c = Connect();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "SELECT id, run_id, created_utc, source, criterion, samples, rows, columns, values_json FROM importance_maps WHERE run_id = $id ORDER BY created_utc, rowid";
+        command.Parameters.AddWithValue("$id", runId);
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            maps.Add(new ImportanceMapRecord(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetInt32(5),
+                ImportanceMapRecord.FromJson(reader.GetString(8), reader.GetInt32(6), reader.GetInt32(7))));
+        }
+
+        return maps;
     }
 
     /// <summary>Lists checkpoints a run kept.</summary>
@@ -78,7 +183,7 @@ public sealed class AnalysisStore
     /// <param name="runId">The run id.</param>
     /// <returns>The checkpoints (empty when the run kept none).</returns>
     public IReadOnlyList<CheckpointEntry> ReadCheckpoints(string runId) =>
-        Read<CheckpointEntry>("SELECT path, step, epoch, loss FROM checkpoints WHERE run_id = $id ORDER BY step", runId);
+        Read<CheckpointEntry>("SELECT path, step, epoch, loss FROM checkpoints WHERE run_id = $id ORDER BY step", runId, "checkpoints");
 
     /// <summary>Saves a trajectory analysis.</summary>
     /// <param name="runId">The run it belongs to, or null.</param>
@@ -137,12 +242,12 @@ public sealed class AnalysisStore
             throw new ArgumentException($"'{table}' is not an analysis table.", nameof(table));
         }
 
-        return Read<T>($"SELECT {string.Join(", ", RecordColumns<T>.Names)} FROM {table} WHERE analysis_id = $id ORDER BY rowid", analysisId);
+        return Read<T>($"SELECT {string.Join(", ", RecordColumns<T>.Names)} FROM {table} WHERE analysis_id = $id ORDER BY rowid", analysisId, table);
     }
 
     private string Save(string kind, string? runId, string source, string configJson, Action<SqliteConnection, string> rows)
     {
-        string id = "a" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        string id = NewId();
         using SqliteConnection c = Connect();
         using SqliteTransaction tx = c.BeginTransaction();
         using (SqliteCommand command = c.CreateCommand())
@@ -151,7 +256,7 @@ public sealed class AnalysisStore
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$kind", kind);
             command.Parameters.AddWithValue("$run", (object?)runId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$created", DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$created", Now());
             command.Parameters.AddWithValue("$source", source);
             command.Parameters.AddWithValue("$config", string.IsNullOrWhiteSpace(configJson) ? "{}" : configJson);
             command.ExecuteNonQuery();
@@ -181,8 +286,27 @@ public sealed class AnalysisStore
         }
     }
 
-    private List<T> Read<T>(string sql, string id)
+    private static string NewId() => "a" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether a table exists (a store opened for reading may predate the analysis tables).</summary>
+    private bool HasTable(string table)
     {
+        using SqliteConnection c = Connect();
+        using SqliteCommand command = c.CreateCommand();
+        command.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $name";
+        command.Parameters.AddWithValue("$name", table);
+        return command.ExecuteScalar() is not null;
+    }
+
+    private List<T> Read<T>(string sql, string id, string table)
+    {
+        if (!HasTable(table))
+        {
+            return [];
+        }
+
         using SqliteConnection c = Connect();
         using SqliteCommand command = c.CreateCommand();
         command.CommandText = sql;
@@ -213,7 +337,7 @@ public sealed class AnalysisStore
         var c = new SqliteConnection(_connectionString);
         c.Open();
         using SqliteCommand pragmas = c.CreateCommand();
-        pragmas.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+        pragmas.CommandText = "PRAGMA busy_timeout = 30000;" + (_readOnly ? "" : " PRAGMA synchronous = NORMAL;");
         pragmas.ExecuteNonQuery();
         return c;
     }

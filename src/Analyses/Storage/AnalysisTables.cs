@@ -88,5 +88,17 @@ internal static class AnalysisTables
             verdict          TEXT NOT NULL,
             PRIMARY KEY (analysis_id, layer, mode)
         );
+        CREATE TABLE IF NOT EXISTS importance_maps (
+            id          TEXT    PRIMARY KEY,
+            run_id      TEXT,
+            created_utc TEXT    NOT NULL,
+            source      TEXT    NOT NULL,
+            criterion   TEXT    NOT NULL,
+            samples     INTEGER NOT NULL,
+            rows        INTEGER NOT NULL,
+            columns     INTEGER NOT NULL,
+            values_json TEXT    NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS importance_maps_by_run ON importance_maps (run_id);
         """;
 }

@@ -5,6 +5,9 @@
   'use strict';
   const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
   const windowColors = ['rgba(44,160,44,0.16)', 'rgba(214,39,40,0.16)', 'rgba(255,127,14,0.18)', 'rgba(31,119,180,0.16)', 'rgba(148,103,189,0.16)', 'rgba(140,86,75,0.16)'];
+  // The classifier's shapes (000 §4) always get the same colour, whatever order they appear in; other labels take the palette.
+  const shapeColors = { uniform: 'rgba(44,160,44,0.16)', chaotic: 'rgba(214,39,40,0.18)', rising: 'rgba(255,127,14,0.2)', decaying: 'rgba(31,119,180,0.18)' };
+  const windowColor = (label, labels) => shapeColors[label] || windowColors[labels.filter(l => !shapeColors[l]).indexOf(label) % windowColors.length];
   const fmt = (n) => Number(n).toLocaleString('en-US');
   const el = (tag, attrs, ...children) => {
     const e = document.createElement(tag);
@@ -79,13 +82,14 @@
       const runLabel = (r) => r.run.name || r.run.id;
       const byRun = (pick, label) => reports.map(r => ({ ...pick(r), name: multi ? `${runLabel(r)}` : (label || pick(r).name) }));
       const tracked = reports.some(r => r.networkActivity.sourcePoints > 0);
-      const windows = [], markers = [];
+      const windows = [], markers = [], overlayNotes = [];
       for (const r of reports) for (const p of r.panels) {
         if (p.kind === 'windows') windows.push(...p.windows);
         if (p.kind === 'markers') markers.push(...p.markers);
+        if ((p.kind === 'windows' || p.kind === 'markers') && p.caption) overlayNotes.push(`${p.title}: ${p.caption}`);
       }
       if (tracked) {
-        specs.push({ id: 'network', section: ['activity', 'Network activity'], title: 'Network gradient activity (000 §3, Fig. 1–4)', series: byRun(r => r.networkActivity, 'network'), activity: true, windows, markers });
+        specs.push({ id: 'network', section: ['activity', 'Network activity'], title: 'Network gradient activity (000 §3, Fig. 1–4)', series: byRun(r => r.networkActivity, 'network'), activity: true, windows, markers, caption: overlayNotes.join(' · ') || undefined });
       }
       specs.push({ id: 'loss', section: ['training', 'Loss, accuracy and learning rate'], title: 'Batch loss', series: byRun(r => r.loss, 'loss'), markers });
       const epochSeries = [];
@@ -112,7 +116,7 @@
         const section = ['analyses', 'Analyses'];
         const title = multi ? `${p.title} — ${runLabel(r)}` : p.title;
         if (p.kind === 'lines') specs.push({ id, section, title, series: p.series, caption: p.caption, xLabel: p.xLabel, yLabel: p.yLabel, logY: p.logY, free: true });
-        else if (p.kind === 'scatter' || p.kind === 'image' || p.kind === 'text') specs.push({ id, section, title, panel: p, caption: p.caption });
+        else if (p.kind === 'scatter' || p.kind === 'image' || p.kind === 'bars') specs.push({ id, section, title, panel: p, caption: p.caption });
       }));
       for (const s of specs) s.signature = JSON.stringify([s.series ? s.series.map(x => x.name) : s.panel.kind, !!s.activity && this.logActivity]);
       return specs;
@@ -120,7 +124,7 @@
 
     create(spec) {
       const section = this.section(spec.section[0], spec.section[1] || '');
-      const box = el('div', { class: 'mlgi-chart' + (spec.small ? ' small' : ''), 'data-chart': spec.id });
+      const box = el('div', { class: 'mlgi-chart' + (spec.small ? ' small' : '') + (spec.panel ? ' compact' : ''), 'data-chart': spec.id });
       const title = el('h3', { text: spec.title });
       const plot = el('div', { class: 'plot' });
       const caption = el('p', { class: 'caption' });
@@ -154,6 +158,8 @@
       entry.box.dataset.points = String(points);
       entry.box.dataset.lastStep = String(spec.series ? Math.max(0, ...spec.series.map(s => s.x.length ? s.x[s.x.length - 1] : 0)) : 0);
       entry.box.dataset.downsampled = String(spec.series ? spec.series.some(s => s.downsampled) : false);
+      entry.box.dataset.windows = String((spec.windows || []).length);
+      entry.box.dataset.markers = String((spec.markers || []).length);
       entry.caption.textContent = notes.join(' · ');
       entry.caption.hidden = notes.length === 0;
     }
@@ -198,7 +204,7 @@
         const labels = [...new Set((spec.windows || []).map(w => w.label))];
         if (labels.length) {
           const legend = el('div', { class: 'mlgi-windows' });
-          labels.forEach((l, i) => legend.append(el('span', { class: 'chip', style: `background:${windowColors[i % windowColors.length]}`, text: l })));
+          labels.forEach((l) => legend.append(el('span', { class: 'chip', 'data-label': l, style: `background:${windowColor(l, labels)}`, text: `${l} (${spec.windows.filter(w => w.label === l).length})` })));
           box.append(legend);
         }
       }
@@ -214,11 +220,8 @@
     }
 
     drawPanel(p, plot) {
-      if (p.kind === 'text') {
-        plot.append(el('p', { class: 'diagnosis', text: p.text }), el('ul', {}, ...p.evidence.map(e => el('li', { text: e }))));
-        return null;
-      }
       if (p.kind === 'image') return drawImage(p, plot);
+      if (p.kind === 'bars') return drawBars(p, plot);
       return drawScatter(p, plot);
     }
 
@@ -233,17 +236,51 @@
           ['duration', t.durationSeconds == null ? '' : `${t.durationSeconds.toFixed(1)} s`], ['steps', fmt(t.steps)], ['epochs', String(t.epochs)],
           ['step time', t.meanStepMilliseconds == null ? '' : `mean ${t.meanStepMilliseconds.toFixed(3)} ms, median ${t.medianStepMilliseconds.toFixed(3)} ms`],
         ];
-        for (const s of r.epochMetrics) if (s.values.length) rows.push([`final ${s.name}`, String(+s.values[s.values.length - 1].toPrecision(5))]);
+        // A metric the run does not have (accuracy of a regression run, validation without a test set) shows a dash, never 0.
+        for (const s of r.epochMetrics) rows.push([`final ${s.name}`, s.values.length ? String(+s.values[s.values.length - 1].toPrecision(5)) : '—']);
         let config = {};
         try { config = JSON.parse(r.run.configJson || '{}'); } catch (e) { config = { config: r.run.configJson }; }
         const table = (pairs) => el('table', { class: 'mlgi-summary' }, ...pairs.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v }))));
         const configRows = Object.entries(config).filter(([, v]) => v !== null).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
         const block = el('div', { class: 'mlgi-run', 'data-run': r.run.id }, el('h3', { text: r.run.name || r.run.id }), table(rows));
+        for (const p of r.panels) if (p.kind === 'text') {
+          block.append(el('div', { class: 'mlgi-text', 'data-panel': 'text' }, el('h4', { text: p.title }), el('p', { class: 'diagnosis', text: p.text }),
+            el('ul', {}, ...p.evidence.map(e => el('li', { text: e }))), p.caption ? el('p', { class: 'caption', text: p.caption }) : null));
+        }
         if (configRows.length) block.append(el('details', {}, el('summary', { text: `configuration (${configRows.length} settings)` }), table(configRows)));
         if (r.run.modelSummary) block.append(el('details', {}, el('summary', { text: 'model' }), el('pre', { class: 'model', text: r.run.modelSummary })));
         section.append(block);
       }
       this.root.append(section);
+    }
+
+    /**
+     * Applies an incremental report of one run (RunReport.from set, the dashboard's ?after=STEP): each step series drops
+     * its points from `from` on and appends the new ones; counts, epoch metrics, timings and (when sent) panels are replaced.
+     * Returns false when the run is not shown (the caller then fetches the whole report).
+     */
+    merge(delta) {
+      const r = (this.reports || []).find(x => x.run.id === delta.run.id);
+      if (!r || delta.from == null) return false;
+      const join = (old, tail) => {
+        if (!old) return tail;
+        let n = old.x.length;
+        while (n > 0 && old.x[n - 1] >= delta.from) n--;
+        return { ...tail, x: old.x.slice(0, n).concat(tail.x), values: old.values.slice(0, n).concat(tail.values), downsampled: old.downsampled || tail.downsampled };
+      };
+      for (const key of ['networkActivity', 'loss', 'learningRate', 'excludedFraction', 'nonFiniteGradients']) r[key] = join(r[key], delta[key]);
+      r.layerActivity = delta.layerActivity.map(t => join(r.layerActivity.find(l => l.name === t.name), t));
+      r.run = delta.run; r.timings = delta.timings; r.lastStep = delta.lastStep; r.epochMetrics = delta.epochMetrics;
+      if (!delta.panelsUnchanged) r.panels = delta.panels;
+      this.render(this.reports);
+      return true;
+    }
+
+    /** The most points any step series of the shown runs holds (the dashboard refetches the whole report past its budget). */
+    longestSeries() {
+      let most = 0;
+      for (const r of this.reports || []) for (const s of [r.networkActivity, r.loss, r.learningRate, r.excludedFraction, ...r.layerActivity]) most = Math.max(most, s.values.length);
+      return most;
     }
 
     /** Switches the activity charts between linear and logarithmic y (non-positive values are not drawn on log). */
@@ -255,11 +292,16 @@
     const labels = [...new Set(windows.map(w => w.label))];
     ctx.save();
     ctx.beginPath(); ctx.rect(u.bbox.left, top, u.bbox.width, height); ctx.clip();
-    for (const w of windows) {
-      const x0 = u.valToPos(w.startStep - 0.5, 'x', true), x1 = u.valToPos(w.endStep + 0.5, 'x', true);
-      ctx.fillStyle = windowColors[labels.indexOf(w.label) % windowColors.length];
+    // Windows may overlap (the classifier's windows advance by less than their length): each step is shaded by the latest
+    // window that covers it, so no band is drawn twice.
+    const sorted = [...windows].sort((a, b) => a.startStep - b.startStep);
+    sorted.forEach((w, i) => {
+      const end = i + 1 < sorted.length ? Math.min(w.endStep, sorted[i + 1].startStep - 1) : w.endStep;
+      if (end < w.startStep) return;
+      const x0 = u.valToPos(w.startStep - 0.5, 'x', true), x1 = u.valToPos(end + 0.5, 'x', true);
+      ctx.fillStyle = windowColor(w.label, labels);
       ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
-    }
+    });
     ctx.strokeStyle = '#444'; ctx.fillStyle = '#222'; ctx.setLineDash([4, 3]); ctx.font = `${11 * devicePixelRatio}px sans-serif`;
     for (const m of markers) {
       const x = u.valToPos(m.step, 'x', true);
@@ -282,7 +324,7 @@
       const ctx = u.ctx; ctx.save();
       for (let i = 0; i < p.x.length; i++) {
         if (!Number.isFinite(p.x[i]) || !Number.isFinite(p.y[i])) continue;
-        ctx.fillStyle = colorScale(cmax > cmin ? (p.color[i] - cmin) / (cmax - cmin) : 0.5);
+        ctx.fillStyle = Number.isFinite(p.color[i]) ? colorScale(cmax > cmin ? (p.color[i] - cmin) / (cmax - cmin) : 0.5) : '#999';
         ctx.fillRect(u.valToPos(p.x[i], 'x', true) - 2, u.valToPos(p.y[i], 'y', true) - 2, 4, 4);
       }
       ctx.restore();
@@ -295,11 +337,49 @@
       series: [{}, { label: p.colorLabel, stroke: '#555', paths: draw, points: { show: false } }],
       legend: { show: false },
     };
-    plot.append(el('div', { class: 'colorbar', text: `${p.colorLabel}: blue ${+cmin.toPrecision(4)} → red ${+cmax.toPrecision(4)}` }));
+    plot.append(el('div', { class: 'colorbar', text: c.length
+      ? `${p.colorLabel}: blue ${+cmin.toPrecision(4)} → red ${+cmax.toPrecision(4)}${c.length < p.color.length ? ` (grey: no ${p.colorLabel})` : ''}`
+      : `no ${p.colorLabel} values (points in grey)` }));
     return new uPlot(opts, [null, [p.x, p.y]], plot);
   }
 
+  /** Grouped bars over named categories: uPlot scales and axes (x = category index, labelled with its name); each series
+      draws its rectangles in its paths hook, as the scatter does (uPlot's own bars builder has no grouped layout). */
+  function drawBars(p, plot) {
+    const n = p.categories.length, groups = Math.max(1, p.series.length), w = 0.8 / groups;
+    const data = [p.categories.map((_, i) => i), ...p.series.map(s => s.values.map(v => Number.isFinite(v) ? v : null))];
+    const finite = p.series.flatMap(s => s.values.filter(Number.isFinite));
+    const hi = finite.length ? Math.max(0, ...finite) : 1, lo = finite.length ? Math.min(0, ...finite) : 0;
+    const bars = (i) => (u) => {
+      const ctx = u.ctx; ctx.save(); ctx.fillStyle = palette[i % palette.length];
+      const y0 = u.valToPos(0, 'y', true);
+      u.data[i + 1].forEach((v, c) => {
+        if (v == null) return;
+        const x0 = u.valToPos(c - 0.4 + w * i, 'x', true), x1 = u.valToPos(c - 0.4 + w * (i + 1), 'x', true), y = u.valToPos(v, 'y', true);
+        ctx.fillRect(x0 + 1, Math.min(y, y0), Math.max(1, x1 - x0 - 2), Math.max(1, Math.abs(y0 - y)));
+      });
+      ctx.restore();
+      return null;
+    };
+    const opts = {
+      width: Math.max(360, Math.min(900, 70 * n * groups + 140)), height: 240,
+      scales: { x: { time: false, range: [-0.5, n - 0.5] }, y: { range: [lo, hi > lo ? lo + (hi - lo) * 1.05 : lo + 1] } },
+      axes: [{ splits: () => p.categories.map((_, i) => i), values: (u, ticks) => ticks.map(t => p.categories[t] ?? '') }, { label: p.yLabel, size: 60 }],
+      series: [{ label: 'layer', value: (u, v) => v == null ? '' : (p.categories[Math.round(v)] ?? '') },
+        ...p.series.map((s, i) => ({ label: s.name, stroke: palette[i % palette.length], fill: palette[i % palette.length], width: 0, paths: bars(i), points: { show: false } }))],
+      legend: { live: true },
+      cursor: { drag: { x: false, y: false } },
+    };
+    return new uPlot(opts, data, plot);
+  }
+
   function drawImage(p, plot) {
+    if (p.pngBase64) {
+      // The analysis's own PNG (the same writer as its --image file), shown as is.
+      const img = el('img', { class: 'mlgi-image', alt: p.title, src: 'data:image/png;base64,' + p.pngBase64, width: String(Math.max(140, p.width * 8)) });
+      plot.append(img, el('div', { class: 'colorbar', text: `${p.valueLabel}: ${p.colorKey || ''}` }));
+      return null;
+    }
     const canvas = el('canvas', { width: String(p.width), height: String(p.height), class: 'mlgi-image' });
     const ctx = canvas.getContext('2d');
     const img = ctx.createImageData(p.width, p.height);

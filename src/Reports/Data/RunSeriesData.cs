@@ -50,7 +50,8 @@ internal sealed class RunSeriesData
 
     /// <summary>
     /// Reads what the store has added since the last call. Steps and every layer are topped up from their own last
-    /// step (read again, in case it was incomplete), so tables written at different paces never leave gaps.
+    /// step (read again, in case it was incomplete), so tables written at different paces never leave gaps. A refresh
+    /// after the first costs four small queries whatever the number of layers.
     /// </summary>
     /// <param name="store">The store.</param>
     /// <exception cref="ArgumentException">The run no longer exists.</exception>
@@ -69,19 +70,37 @@ internal sealed class RunSeriesData
             Steps.Add(s.Step, row);
         }
 
-        // Layer by layer: each read is an index range scan, where reading the whole run in step order needs a sort.
-        foreach (string layer in store.ReadLayers(RunId))
+        if (_layers.Count == 0)
         {
-            long layerFrom = 1;
-            if (_layers.TryGetValue(layer, out SeriesColumns? columns))
+            // The first read, layer by layer: each is a range scan of the (run, layer, step) index, where reading the whole
+            // run in step order needs a sort.
+            foreach (string layer in store.ReadLayers(RunId))
             {
-                layerFrom = Math.Max(1, columns.LastStep);
+                foreach (ActivityRecord r in store.ReadLayerActivity(RunId, layer, 1))
+                {
+                    AddActivity(r);
+                }
+            }
+        }
+        else
+        {
+            // Later reads: one range scan of the (run, step, layer) key from the earliest layer's last step; each layer
+            // takes the rows from its own last step on (read again, in case it was incomplete), and a layer that appears
+            // now is added. The layer list is the one kept from before, so no query lists the layers again.
+            var layerStart = new Dictionary<string, long>(_layers.Count, StringComparer.Ordinal);
+            foreach ((string layer, SeriesColumns columns) in _layers)
+            {
+                long layerFrom = Math.Max(1, columns.LastStep);
                 columns.TrimFrom(layerFrom);
+                layerStart.Add(layer, layerFrom);
             }
 
-            foreach (ActivityRecord r in store.ReadLayerActivity(RunId, layer, layerFrom))
+            foreach (ActivityRecord r in store.ReadActivity(RunId, layerStart.Values.Min()))
             {
-                AddActivity(r);
+                if (!layerStart.TryGetValue(r.Layer, out long layerFrom) || r.Step >= layerFrom)
+                {
+                    AddActivity(r);
+                }
             }
         }
 

@@ -9,7 +9,8 @@ namespace MLGradientInsight.Reports.Model;
 /// <remarks>
 /// Kinds: <see cref="StepWindowsPanel"/> (classifier windows, shaded on the network-activity chart),
 /// <see cref="StepMarkersPanel"/> (advisor actions, marked on the activity and loss charts), <see cref="LinesPanel"/>
-/// (curves over any x: linear path per layer, distance travelled), <see cref="ScatterPanel"/> (a 2-D picture coloured by
+/// (curves over any x: loss along the linear path per layer), <see cref="BarsPanel"/> (one value per category: distance
+/// travelled per layer, damage when a layer is reset), <see cref="ScatterPanel"/> (a 2-D picture coloured by
 /// a value: the weight trajectory coloured by loss), <see cref="ImagePanel"/> (a matrix as an image: first-layer
 /// importance) and <see cref="TextPanel"/> (a diagnosis with its evidence).
 /// </remarks>
@@ -17,6 +18,7 @@ namespace MLGradientInsight.Reports.Model;
 [JsonDerivedType(typeof(StepWindowsPanel), "windows")]
 [JsonDerivedType(typeof(StepMarkersPanel), "markers")]
 [JsonDerivedType(typeof(LinesPanel), "lines")]
+[JsonDerivedType(typeof(BarsPanel), "bars")]
 [JsonDerivedType(typeof(ScatterPanel), "scatter")]
 [JsonDerivedType(typeof(ImagePanel), "image")]
 [JsonDerivedType(typeof(TextPanel), "text")]
@@ -72,6 +74,24 @@ public sealed record LinesPanel : ReportPanel
     public IReadOnlyList<ReportSeries> Series { get; init; } = [];
 }
 
+/// <summary>Values per category drawn as grouped bars, e.g. the distance each layer travelled (002) or the damage of resetting it.</summary>
+public sealed record BarsPanel : ReportPanel
+{
+    /// <summary>Gets the categories along x (e.g. layer names), in display order.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>Gets the y-axis label.</summary>
+    public string YLabel { get; init; } = "";
+
+    /// <summary>Gets the bar groups: one bar per category in each (NaN where a category has no value; not drawn).</summary>
+    public IReadOnlyList<BarSeries> Series { get; init; } = [];
+}
+
+/// <summary>One value per category of a <see cref="BarsPanel"/>.</summary>
+/// <param name="Name">The legend name.</param>
+/// <param name="Values">The values, one per category (NaN/±∞ are not drawn).</param>
+public sealed record BarSeries(string Name, double[] Values);
+
 /// <summary>Points in a plane coloured by a value, e.g. a weight trajectory projected to 2-D and coloured by loss (001).</summary>
 public sealed record ScatterPanel : ReportPanel
 {
@@ -108,9 +128,16 @@ public sealed record ImagePanel : ReportPanel
 
     /// <summary>Gets the label of the values.</summary>
     public string ValueLabel { get; init; } = "";
+
+    /// <summary>Gets the image as a base64 PNG when the analysis draws its own (then shown as is, so it matches the analysis's
+    /// own image files); null to draw <see cref="Values"/> from dark (smallest) to bright (largest).</summary>
+    public string? PngBase64 { get; init; }
+
+    /// <summary>Gets how to read the colours of <see cref="PngBase64"/> (e.g. "darker = more important; red = not finite").</summary>
+    public string? ColorKey { get; init; }
 }
 
-/// <summary>A statement with its evidence, e.g. the classifier's diagnosis.</summary>
+/// <summary>A statement with its evidence, e.g. the classifier's diagnosis (drawn in the run's summary).</summary>
 public sealed record TextPanel : ReportPanel
 {
     /// <summary>Gets the statement.</summary>

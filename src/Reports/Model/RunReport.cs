@@ -42,6 +42,22 @@ public sealed record RunReport
 
     /// <summary>Gets the panels added by analyses (see <see cref="IReportContributor"/>).</summary>
     public IReadOnlyList<ReportPanel> Panels { get; init; } = [];
+
+    /// <summary>
+    /// Gets the first step of an incremental report (the dashboard's <c>after</c>): its step series then hold only the points
+    /// at this step and later (the client drops its own points from this step on and appends these), while
+    /// <see cref="ReportSeries.SourcePoints"/>, the non-finite counts, the epoch metrics and the timings describe the whole run.
+    /// Null for a whole report.
+    /// </summary>
+    public long? From { get; init; }
+
+    /// <summary>Gets a value indicating whether an incremental report left the panels out because they have not changed
+    /// since the step the client asked from (then <see cref="Panels"/> is empty and the client keeps its own).</summary>
+    public bool PanelsUnchanged { get; init; }
+
+    /// <summary>Gets a value indicating whether the dashboard is computing the analyses' panels (the report carries the previous
+    /// ones, or none); the page asks again until it is false.</summary>
+    public bool PanelsPending { get; init; }
 }
 
 /// <summary>How long a run took.</summary>

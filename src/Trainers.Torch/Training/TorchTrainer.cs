@@ -137,7 +137,7 @@ public sealed class TorchTrainer
             epochClock.Stop();
             double trainLoss = lossSum / Math.Max(1, seen);
             EvaluationResult? v = validation is null ? null : Evaluate(validation);
-            var summary = new EpochSummary(epoch, trainLoss, data.Classification ? (double)correct / Math.Max(1, seen) : 0, v?.Loss ?? double.NaN, v?.Accuracy ?? double.NaN, _step, epochClock.Elapsed.TotalSeconds);
+            var summary = new EpochSummary(epoch, trainLoss, data.Classification ? (double)correct / Math.Max(1, seen) : double.NaN, v?.Loss ?? double.NaN, v?.Accuracy ?? double.NaN, _step, epochClock.Elapsed.TotalSeconds);
             epochs.Add(summary);
             if (scheduler is not null)
             {
@@ -190,7 +190,7 @@ public sealed class TorchTrainer
                 }
             }
 
-            return new EvaluationResult(lossSum / Math.Max(1, count), tensors.Classification ? (double)correct / Math.Max(1, count) : 0, count);
+            return new EvaluationResult(lossSum / Math.Max(1, count), tensors.Classification ? (double)correct / Math.Max(1, count) : double.NaN, count);
         }
         finally
         {

@@ -169,7 +169,7 @@ public sealed class Trainer
 
             epochClock.Stop();
             double trainLoss = lossSum / Math.Max(1, seen);
-            double trainAccuracy = _loss.IsClassification ? (double)correct / Math.Max(1, seen) : 0;
+            double trainAccuracy = _loss.IsClassification ? (double)correct / Math.Max(1, seen) : double.NaN;
             EvaluationResult? v = validation is null ? null : Evaluate(validation);
             var summary = new EpochSummary(epoch, trainLoss, trainAccuracy, v?.Loss ?? double.NaN, v?.Accuracy ?? double.NaN, _step, epochClock.Elapsed.TotalSeconds);
             epochs.Add(summary);
@@ -201,7 +201,7 @@ public sealed class Trainer
     /// <param name="loss">The loss.</param>
     /// <param name="data">The dataset; its targets must fit the loss.</param>
     /// <param name="batchSize">Samples per forward pass.</param>
-    /// <returns>The metrics (accuracy 0 for a regression loss).</returns>
+    /// <returns>The metrics (accuracy NaN for a regression loss: there is none).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
     public static EvaluationResult Evaluate(Sequential model, Loss loss, Dataset data, int batchSize)
     {
@@ -235,7 +235,7 @@ public sealed class Trainer
                 }
             }
 
-            return new EvaluationResult(lossSum / data.Count, loss.IsClassification ? (double)correct / data.Count : 0, data.Count);
+            return new EvaluationResult(lossSum / data.Count, loss.IsClassification ? (double)correct / data.Count : double.NaN, data.Count);
         }
         finally
         {

@@ -16,9 +16,9 @@ public enum TrainingStatus
 /// <summary>Metrics of one epoch.</summary>
 /// <param name="Epoch">The 1-based epoch.</param>
 /// <param name="TrainLoss">Mean training loss over the epoch's batches (weighted by batch size).</param>
-/// <param name="TrainAccuracy">Training accuracy in [0, 1] (0 for regression).</param>
+/// <param name="TrainAccuracy">Training accuracy in [0, 1]; NaN for regression (there is no accuracy), so stores and reports show it as missing, not as 0 %.</param>
 /// <param name="ValidationLoss">Validation loss, or NaN without a validation set.</param>
-/// <param name="ValidationAccuracy">Validation accuracy, or NaN without a validation set.</param>
+/// <param name="ValidationAccuracy">Validation accuracy; NaN without a validation set or for regression.</param>
 /// <param name="Steps">The global step count at the end of the epoch.</param>
 /// <param name="Seconds">Wall time of the epoch's training steps.</param>
 public sealed record EpochSummary(int Epoch, double TrainLoss, double TrainAccuracy, double ValidationLoss, double ValidationAccuracy, long Steps, double Seconds);
@@ -49,6 +49,6 @@ public sealed record TrainingResult(TrainingStatus Status, IReadOnlyList<EpochSu
 
 /// <summary>Metrics of a model on a dataset.</summary>
 /// <param name="Loss">Mean loss.</param>
-/// <param name="Accuracy">Accuracy in [0, 1] (0 for regression).</param>
+/// <param name="Accuracy">Accuracy in [0, 1]; NaN for regression.</param>
 /// <param name="Count">Samples evaluated.</param>
 public sealed record EvaluationResult(double Loss, double Accuracy, int Count);

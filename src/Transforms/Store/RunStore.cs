@@ -233,6 +233,21 @@ public sealed class RunStore
             nameof(idPrefixOrName));
     }
 
+    /// <summary>Throws <see cref="GetRun"/>'s exception when no run has this id; cheaper than <see cref="GetRun"/> (no step count),
+    /// so the readers that only need the check (called per layer and per poll by the dashboard) do not count a run's steps each time.</summary>
+    private void EnsureRun(string runId)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        using SqliteConnection connection = OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM runs WHERE id = $id";
+        command.Parameters.AddWithValue("$id", runId);
+        if (command.ExecuteScalar() is null)
+        {
+            GetRun(runId);
+        }
+    }
+
     /// <summary>Gets one run if it exists.</summary>
     /// <param name="runId">The run id.</param>
     /// <param name="run">The run, or null.</param>
@@ -269,20 +284,29 @@ public sealed class RunStore
     /// <exception cref="ArgumentException">No run has this id.</exception>
     public IEnumerable<ActivityRecord> ReadActivity(string runId, long fromStep)
     {
-        GetRun(runId);
+        EnsureRun(runId);
         return ReadActivityRows(runId, fromStep);
     }
 
-    /// <summary>Lists the layers that have activity rows in a run: <c>network</c> first, then in the order first written.</summary>
+    /// <summary>Lists the layers that have activity rows in a run: <c>network</c> first, then in the order of their first row (lowest step, first written). A few index seeks per layer, whatever the run's length.</summary>
     /// <param name="runId">The run id.</param>
     /// <returns>The layer names.</returns>
     /// <exception cref="ArgumentException">No run has this id.</exception>
     public IReadOnlyList<string> ReadLayers(string runId)
     {
-        GetRun(runId);
+        EnsureRun(runId);
         using SqliteConnection connection = OpenConnection();
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT layer FROM activity WHERE run_id = $id GROUP BY layer ORDER BY layer <> 'network', MIN(rowid)";
+        // A loose index scan: one seek of the (run, layer, step) index per layer name, then one per layer for its first row,
+        // instead of grouping every activity row of the run (2.1 M rows for 100,000 steps × 21 series: seconds per call).
+        command.CommandText = """
+            WITH RECURSIVE names(layer) AS (
+                SELECT MIN(layer) FROM activity WHERE run_id = $id
+                UNION ALL
+                SELECT (SELECT MIN(a.layer) FROM activity a WHERE a.run_id = $id AND a.layer > names.layer) FROM names WHERE names.layer IS NOT NULL)
+            SELECT layer FROM names WHERE layer IS NOT NULL
+            ORDER BY layer <> 'network', (SELECT a.rowid FROM activity a WHERE a.run_id = $id AND a.layer = names.layer ORDER BY a.step, a.rowid LIMIT 1)
+            """;
         command.Parameters.AddWithValue("$id", runId);
         using SqliteDataReader reader = command.ExecuteReader();
         var layers = new List<string>();
@@ -306,7 +330,7 @@ public sealed class RunStore
     public IEnumerable<ActivityRecord> ReadLayerActivity(string runId, string layer, long fromStep = 1)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        GetRun(runId);
+        EnsureRun(runId);
         return ReadLayerRows(runId, layer, fromStep);
     }
 
@@ -335,7 +359,7 @@ public sealed class RunStore
     /// <exception cref="ArgumentException">No run has this id.</exception>
     public IEnumerable<UnitActivityRecord> ReadUnitActivity(string runId, string? layer = null)
     {
-        GetRun(runId);
+        EnsureRun(runId);
         return ReadUnitRows(runId, layer);
     }
 
@@ -352,7 +376,7 @@ public sealed class RunStore
     /// <exception cref="ArgumentException">No run has this id.</exception>
     public IReadOnlyList<StepRecord> ReadSteps(string runId, long fromStep)
     {
-        GetRun(runId);
+        EnsureRun(runId);
         using SqliteConnection connection = OpenConnection();
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "SELECT step, epoch, loss, learning_rate, step_ms FROM steps WHERE run_id = $id AND step >= $from ORDER BY step";
@@ -412,7 +436,7 @@ public sealed class RunStore
     /// <exception cref="ArgumentException">No run has this id.</exception>
     public IReadOnlyList<EpochRecord> ReadEpochs(string runId)
     {
-        GetRun(runId);
+        EnsureRun(runId);
         using SqliteConnection connection = OpenConnection();
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "SELECT epoch, train_loss, train_accuracy, val_loss, val_accuracy FROM epochs WHERE run_id = $id ORDER BY epoch";

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using MLGradientInsight.Reports.Contributors;
+using MLGradientInsight.Reports.Model;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
 using MLGradientInsight.Transforms.Tests.Store;
@@ -16,6 +18,7 @@ namespace MLGradientInsight.Dashboard.Tests.Browser;
 public sealed partial class BrowserTest
 {
     private const string Chromium = "/usr/bin/chromium";
+    private const string FashionMnist = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
     private static TempFolder? s_folder;
     private static MlgiProcess? s_server;
     private static IPlaywright? s_playwright;
@@ -36,6 +39,18 @@ public sealed partial class BrowserTest
         s_folder = new TempFolder();
         s_store = s_folder.File("runs.db");
         MlgiProcess.Run(s_folder.Path, "train", "--dataset", "curve", "--limit", "400", "--epochs", "2", "--batch", "8", "--lr", "0.05", "--track", "--store", s_store, "--name", "short", "--threads", "1");
+        if (File.Exists(FashionMnist))
+        {
+            // A run with every analysis the report draws: checkpoints → trajectory, linear path, robustness; the saved model → importance map.
+            string checkpoints = s_folder.File("checkpoints"), model = s_folder.File("model.safetensors");
+            MlgiProcess.Run(s_folder.Path, "train", "--dataset", "fashion-mnist", "--model", "mlp:784,32,16,10", "--limit", "600", "--epochs", "3", "--batch", "16", "--lr", "0.05", "--track", "--store", s_store, "--name", "analysed", "--checkpoint-every", "10", "--checkpoint-dir", checkpoints, "--save", model, "--threads", "1");
+            string[] kept = [.. Directory.GetFiles(checkpoints, "step-*.safetensors").Order()];
+            MlgiProcess.Run(s_folder.Path, "trajectory", "analysed", "--store", s_store, "--pca");
+            MlgiProcess.Run(s_folder.Path, "interpolate", kept[0], kept[^1], "--per-layer", "--alpha", "0:1:5", "--samples", "100", "--threads", "1", "--store", s_store);
+            MlgiProcess.Run(s_folder.Path, "robustness", kept[0], kept[^1], "--samples", "100", "--threads", "1", "--store", s_store);
+            MlgiProcess.Run(s_folder.Path, "importance", model, "--dataset", "fashion-mnist", "--limit", "200", "--store", s_store);
+        }
+
         s_server = MlgiProcess.Start(s_folder.Path, "serve", "--store", s_store, "--urls", "http://127.0.0.1:0");
         string line = s_server.WaitForLine(l => l.StartsWith("serving", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         s_baseUrl = LoopbackUrl().Match(line).Value;
@@ -104,6 +119,7 @@ public sealed partial class BrowserTest
         await page.WaitForFunctionAsync("s => Number(document.querySelector('[data-chart=loss]').dataset.lastStep) > s", first, new PageWaitForFunctionOptions { Timeout = 60_000 });
         double second = await LastStep(page);
         bool stillTraining = !training.HasExited;
+        bool increasing = await page.EvaluateAsync<bool>("() => { const x = mlgiReport.charts.get('loss').u.data[0]; return x.every((v, i) => i === 0 || v > x[i - 1]); }");
         await Screenshot(page, "dashboard-live.png");
 
         training.WaitForExit(TimeSpan.FromMinutes(2));
@@ -115,6 +131,8 @@ public sealed partial class BrowserTest
         Assert.IsGreaterThan(first, second);
         Assert.AreEqual(RunStatus.Completed, store.GetRun(run.Id).Status);
         Assert.IsGreaterThanOrEqualTo(second, finalSteps);
+        Assert.IsTrue(increasing, "appending incremental reports left no repeated or out-of-order step");
+        Assert.IsGreaterThanOrEqualTo(1, int.Parse(await page.EvaluateAsync<string>("() => document.body.dataset.incrementalLoads"), System.Globalization.CultureInfo.InvariantCulture), "the page followed the run with incremental reports (?after=STEP)");
     }
 
     [TestMethod]
@@ -127,11 +145,99 @@ public sealed partial class BrowserTest
         RunInfo run = store.FindRun("short");
         int activitySteps = store.ReadActivity(run.Id).Count(r => r.Layer == ActivityRecord.NetworkLayer);
 
-        await using IBrowserContext context = await s_browser!.NewContextAsync(new BrowserNewContextOptions { Offline = true, ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+        (IPage page, List<string> blocked, List<string> errors, IBrowserContext context) = await OpenOffline(html);
+        await using (context)
+        {
+            await page.WaitForFunctionAsync("n => document.querySelector('[data-chart=network]')?.dataset.points === n", activitySteps.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            Assert.AreEqual(activitySteps, await page.EvaluateAsync<int>("() => mlgiReport.charts.get('network').u.data[1].filter(v => v != null).length"));
+            Assert.IsEmpty(blocked, "the report asked for: " + string.Join(", ", blocked));
+            Assert.IsEmpty(errors, string.Join("\n", errors));
+            Assert.AreEqual("short", await page.Locator(".mlgi-run h3").First.InnerTextAsync());
+
+            // A regression run has no accuracy: the summary says so with a dash, never "0".
+            Assert.AreEqual("—", await page.Locator(".mlgi-summary tr", new PageLocatorOptions { HasText = "final train accuracy" }).Locator("td").InnerTextAsync());
+            Assert.AreEqual(0, await page.Locator("[data-chart=accuracy]").CountAsync(), "no accuracy chart for a regression run");
+            await Screenshot(page, "report-regression.png");
+        }
+    }
+
+    [TestMethod]
+    public async Task The_report_of_an_analysed_run_shows_every_analysis_panel_offline()
+    {
+        RequireAnalysedRun();
+        string html = s_folder!.File("analysed.html");
+        MlgiProcess.Run(s_folder.Path, "report", "analysed", "--store", s_store, "--out", html);
+        var store = RunStore.Open(s_store);
+        RunInfo run = store.FindRun("analysed");
+        List<ReportPanel> diagnosis = [.. new DiagnosisContributor().Contribute(store, run)];
+        StepWindowsPanel windows = diagnosis.OfType<StepWindowsPanel>().Single();
+
+        (IPage page, List<string> blocked, List<string> errors, IBrowserContext context) = await OpenOffline(html);
+        await using (context)
+        {
+            await page.WaitForFunctionAsync("() => document.querySelector('img.mlgi-image')?.complete && document.querySelector('[data-chart=network]')");
+
+            // The classifier's windows on the activity chart, with a legend chip per shape.
+            Assert.AreEqual(windows.Windows.Count, int.Parse(await page.Locator("[data-chart=network]").GetAttributeAsync("data-windows") ?? "0", System.Globalization.CultureInfo.InvariantCulture));
+            foreach (string shape in windows.Windows.Select(w => w.Label).Distinct())
+            {
+                Assert.AreEqual(1, await page.Locator($"[data-chart=network] .mlgi-windows .chip[data-label={shape}]").CountAsync(), shape);
+            }
+
+            // The diagnosis with its evidence in the run summary.
+            TextPanel text = diagnosis.OfType<TextPanel>().Single();
+            Assert.AreEqual(text.Text, await page.Locator(".mlgi-run .mlgi-text .diagnosis").InnerTextAsync());
+            Assert.AreEqual(text.Evidence.Count, await page.Locator(".mlgi-run .mlgi-text li").CountAsync());
+
+            // Trajectory (random, PCA, random-walk PCA), linear path (loss, accuracy, distance), robustness, importance.
+            Assert.AreEqual(3, await page.Locator("[data-chart^=panel-] h3", new PageLocatorOptions { HasText = "Training path" }).CountAsync());
+            Assert.AreEqual(5, await page.EvaluateAsync<int>("() => [...mlgiReport.charts.values()].find(c => c.spec.title.startsWith('Loss along the linear path')).u.data[0].length"), "α = 0, 0.25, 0.5, 0.75, 1");
+            Assert.AreEqual(3, await page.EvaluateAsync<int>("() => [...mlgiReport.charts.values()].find(c => c.spec.title.startsWith('Loss along the linear path')).u.series.length - 1"), "one curve per layer");
+            Assert.AreEqual(1, await page.Locator("[data-chart^=panel-] h3", new PageLocatorOptions { HasText = "Distance travelled per layer" }).CountAsync());
+            Assert.AreEqual(1, await page.Locator("[data-chart^=panel-] h3", new PageLocatorOptions { HasText = "Damage when one layer is reset" }).CountAsync());
+            Assert.AreEqual(28 * 8, await page.EvaluateAsync<int>("() => document.querySelector('img.mlgi-image').naturalWidth"), "the 28 × 28 map, 8 pixels per cell");
+            Assert.IsEmpty(blocked, "the report asked for: " + string.Join(", ", blocked));
+            Assert.IsEmpty(errors, string.Join("\n", errors));
+            await Screenshot(page, "report.png");
+            await Screenshot(page, "report-full.png", fullPage: true);
+            await Screenshot(page, "report-analyses.png", element: page.Locator("section[data-section=analyses]"));
+        }
+    }
+
+    [TestMethod]
+    public async Task The_dashboard_run_page_shows_the_analysis_panels_too()
+    {
+        RequireAnalysedRun();
+        IPage page = await NewPage();
+        RunInfo run = RunStore.Open(s_store).FindRun("analysed");
+
+        await page.GotoAsync($"{s_baseUrl}/runs/{run.Id}");
+        await page.WaitForFunctionAsync("() => document.querySelector('img.mlgi-image')?.complete && document.querySelector('.mlgi-run .mlgi-text')");
+
+        Assert.IsGreaterThan(0, int.Parse(await page.Locator("[data-chart=network]").GetAttributeAsync("data-windows") ?? "0", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.AreEqual(28 * 8, await page.EvaluateAsync<int>("() => document.querySelector('img.mlgi-image').naturalWidth"), "the PNG data URI passes the dashboard's content security policy");
+        Assert.AreEqual(3, await page.Locator("[data-chart^=panel-] h3", new PageLocatorOptions { HasText = "Training path" }).CountAsync());
+        await Screenshot(page, "dashboard-analyses.png");
+    }
+
+    private static void RequireAnalysedRun()
+    {
+        RequireBrowser();
+        if (!File.Exists(FashionMnist))
+        {
+            Assert.Inconclusive($"The analysed run trains on Fashion-MNIST, which is not installed at {FashionMnist}; install it with 'sudo apt-get install -y dataset-fashion-mnist' (CI's .ci/run does).");
+        }
+    }
+
+    /// <summary>Opens a file in a browser context that is offline and aborts (and records) every request that is not for a file.</summary>
+    private static async Task<(IPage Page, List<string> Blocked, List<string> Errors, IBrowserContext Context)> OpenOffline(string html)
+    {
+        IBrowserContext context = await s_browser!.NewContextAsync(new BrowserNewContextOptions { Offline = true, ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
         var blocked = new List<string>();
         await context.RouteAsync("**/*", route =>
         {
-            if (route.Request.Url.StartsWith("file:", StringComparison.Ordinal))
+            if (route.Request.Url.StartsWith("file:", StringComparison.Ordinal) || route.Request.Url.StartsWith("data:", StringComparison.Ordinal))
             {
                 return route.ContinueAsync();
             }
@@ -142,15 +248,8 @@ public sealed partial class BrowserTest
         IPage page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
-
         await page.GotoAsync(new Uri(html).AbsoluteUri);
-        await page.WaitForFunctionAsync("n => document.querySelector('[data-chart=network]')?.dataset.points === n", activitySteps.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-        Assert.AreEqual(activitySteps, await page.EvaluateAsync<int>("() => mlgiReport.charts.get('network').u.data[1].filter(v => v != null).length"));
-        Assert.IsEmpty(blocked, "the report asked for: " + string.Join(", ", blocked));
-        Assert.IsEmpty(errors, string.Join("\n", errors));
-        Assert.AreEqual("short", await page.Locator(".mlgi-run h3").First.InnerTextAsync());
-        await Screenshot(page, "report.png");
+        return (page, blocked, errors, context);
     }
 
     private static void RequireBrowser()
@@ -172,12 +271,20 @@ public sealed partial class BrowserTest
 
     private static Task<double> LastStep(IPage page) => page.EvaluateAsync<double>("() => Number(document.querySelector('[data-chart=loss]').dataset.lastStep)");
 
-    private async Task Screenshot(IPage page, string name)
+    private async Task Screenshot(IPage page, string name, bool fullPage = false, ILocator? element = null)
     {
         string folder = Path.Combine(TestContext.TestResultsDirectory ?? Path.GetTempPath(), "screenshots");
         Directory.CreateDirectory(folder);
         string path = Path.Combine(folder, name);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = false });
+        if (element is not null)
+        {
+            await element.ScreenshotAsync(new LocatorScreenshotOptions { Path = path });
+        }
+        else
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
+        }
+
         TestContext.AddResultFile(path);
         string? copyTo = Environment.GetEnvironmentVariable("MLGI_SCREENSHOTS");
         if (!string.IsNullOrEmpty(copyTo))

@@ -2,6 +2,7 @@ using MLGradientInsight.Trainers;
 using MLGradientInsight.Trainers.Data;
 using MLGradientInsight.Trainers.Layers;
 using MLGradientInsight.Trainers.Losses;
+using MLGradientInsight.Trainers.Models;
 using MLGradientInsight.Trainers.Optimizers;
 using MLGradientInsight.Trainers.Training;
 
@@ -168,5 +169,26 @@ public sealed class TrainerTest
         }
 
         CollectionAssert.AreEqual(Run(), Run());
+    }
+
+    [TestMethod]
+    public void A_regression_run_has_no_accuracy_NaN_not_zero()
+    {
+        (Dataset train, Dataset test) = SyntheticTasks.Curve(200, 1).Split(0.25, 1);
+        Sequential model = ModelZoo.Kraidiky(1);
+        var trainer = new Trainer(model, new MseLoss(), new Sgd(model.Parameters, 0.05f), new TrainerOptions { Epochs = 2, BatchSize = 16, Seed = 1 });
+
+        TrainingResult result = trainer.Fit(train, test);
+
+        Assert.HasCount(2, result.Epochs);
+        foreach (EpochSummary e in result.Epochs)
+        {
+            Assert.IsTrue(double.IsNaN(e.TrainAccuracy), $"epoch {e.Epoch}: train accuracy {e.TrainAccuracy}");
+            Assert.IsTrue(double.IsNaN(e.ValidationAccuracy), $"epoch {e.Epoch}: validation accuracy {e.ValidationAccuracy}");
+            Assert.IsTrue(double.IsFinite(e.TrainLoss) && double.IsFinite(e.ValidationLoss), "the losses are there");
+        }
+
+        Assert.IsTrue(double.IsNaN(trainer.Evaluate(test).Accuracy));
+        Assert.IsTrue(double.IsNaN(Trainer.Evaluate(model, new MseLoss(), test, 32).Accuracy));
     }
 }
