@@ -11,7 +11,10 @@ using static TorchSharp.torch;
 
 // Side-by-side timings of TorchSharp (libtorch 2.10) training steps, for benchmarks/compare-torch:
 //   compare [--steps N] [--warmup N] [--threads N]            the workloads of torch_bench.py, one JSON object per line
-//   tracker-overhead [--steps N] [--threads N] [--no-weights] TorchActivityTracker on a TorchSharp loop vs the same loop untracked
+//   tracker-overhead [--steps N] [--threads N] [--no-weights] [--tracking auto|host|device] [--large]
+//                                                             TorchActivityTracker on a TorchSharp loop vs the same loop untracked
+//   observe [--steps N] [--threads N] [--no-weights]          Observe alone on the 11.6 M-parameter MLP, host kernel vs device ops,
+//                                                             with the bytes it moves and the machine's copy bandwidth
 string mode = args.Length > 0 ? args[0] : "compare";
 int steps = IntArg("--steps", 300), warmup = IntArg("--warmup", 30), threads = IntArg("--threads", Environment.ProcessorCount);
 TorchRuntime.EnsureLoaded();
@@ -41,10 +44,48 @@ switch (mode)
     case "tracker-overhead":
     {
         bool weights = !args.Contains("--no-weights");
+        TorchTrackingMode tracking = TrackingArg();
         Console.WriteLine($"{"workload",-34} {"params",11} {"untracked",11} {"tracked",11} {"overhead",9}");
-        Overhead("lenet5-b64-momentum", () => TorchModels.LeNet5(1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), images, weights);
-        Overhead("mlp784-256-128-10-b64-adam", () => TorchModels.Mlp([784, 256, 128, 10], Activation.ReLU, 1), m => optim.Adam(m.parameters(), 1e-3), flat, weights);
-        Overhead("mlp784-4096-2048-10-b64-sgd", () => TorchModels.Mlp([784, 4096, 2048, 10], Activation.ReLU, 1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), flat, weights);
+        if (!args.Contains("--large"))
+        {
+            Overhead("lenet5-b64-momentum", () => TorchModels.LeNet5(1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), images, weights, tracking);
+            Overhead("mlp784-256-128-10-b64-adam", () => TorchModels.Mlp([784, 256, 128, 10], Activation.ReLU, 1), m => optim.Adam(m.parameters(), 1e-3), flat, weights, tracking);
+        }
+
+        Overhead("mlp784-4096-2048-10-b64-sgd", () => TorchModels.Mlp([784, 4096, 2048, 10], Activation.ReLU, 1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), flat, weights, tracking);
+        break;
+    }
+
+    case "observe":
+    {
+        bool weights = !args.Contains("--no-weights");
+        using var model = TorchModels.Mlp([784, 4096, 2048, 10], Activation.ReLU, 1);
+        using optim.Optimizer sgd = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
+        long count = model.parameters().Sum(p => p.numel());
+        Step(model, sgd, flat, labels, false, null);
+        double copy = CopyBandwidth(count);
+        // Bytes per parameter and step: activity pass reads g, g_prev, M and writes g_prev, M (20 B); the weight statistics
+        // copy θ before the update (read 4 + write 4) and read θ and the copy after it (8).
+        int bytesPerParameter = weights ? 36 : 20;
+        Console.WriteLine(FormattableString.Invariant($"{count:N0} parameters, {bytesPerParameter} B each per step = {count * bytesPerParameter / 1e6:F0} MB; copy bandwidth (read + write) {copy:F1} GB/s → {count * bytesPerParameter / copy / 1e6:F1} ms at that bandwidth"));
+        foreach (TorchTrackingMode m in new[] { TorchTrackingMode.HostKernel, TorchTrackingMode.DeviceOps })
+        {
+            using var tracker = TorchActivityTracker.Attach(model, new NullSink(), sgd, new GradientActivityOptions { TrackWeightStatistics = weights, WarmupSteps = 2 }, m);
+            var times = new List<double>();
+            for (int i = 0; i < warmup + steps; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                tracker.Observe(1.0);
+                tracker.Flush();
+                if (i >= warmup)
+                {
+                    times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                }
+            }
+
+            Console.WriteLine(FormattableString.Invariant($"{m,-11} Observe + Flush median {Median(times),8:F2} ms  ({count * bytesPerParameter / Median(times) / 1e6:F1} GB/s effective), load average {LoadAverage()}"));
+        }
+
         break;
     }
 
@@ -56,12 +97,12 @@ switch (mode)
 return 0;
 
 // Untracked and tracked copies of the same model, stepped alternately so both see the same machine load.
-void Overhead(string name, Func<nn.Module<Tensor, Tensor>> create, Func<nn.Module, optim.Optimizer> optimizer, Tensor x, bool weights)
+void Overhead(string name, Func<nn.Module<Tensor, Tensor>> create, Func<nn.Module, optim.Optimizer> optimizer, Tensor x, bool weights, TorchTrackingMode mode)
 {
     using var plain = create();
     using var tracked = create();
     using optim.Optimizer plainOptimizer = optimizer(plain), trackedOptimizer = optimizer(tracked);
-    using var tracking = TorchActivityTracker.Attach(tracked, new NullSink(), trackedOptimizer, new GradientActivityOptions { TrackWeightStatistics = weights });
+    using var tracking = TorchActivityTracker.Attach(tracked, new NullSink(), trackedOptimizer, new GradientActivityOptions { TrackWeightStatistics = weights }, mode);
     var a = new List<double>();
     var b = new List<double>();
     for (int i = 0; i < warmup + steps; i++)
@@ -77,7 +118,7 @@ void Overhead(string name, Func<nn.Module<Tensor, Tensor>> create, Func<nn.Modul
 
     double untracked = Median(a), withTracker = Median(b);
     long count = plain.parameters().Sum(p => p.numel());
-    Console.WriteLine(FormattableString.Invariant($"{name + (weights ? "" : " (no weight stats)"),-34} {count,11:N0} {untracked / 1000,9:F3}ms {withTracker / 1000,9:F3}ms {(withTracker / untracked - 1) * 100,8:F1}%"));
+    Console.WriteLine(FormattableString.Invariant($"{name + (weights ? "" : " (no weight stats)") + $" [{tracking.ActiveMode}]",-50} {count,11:N0} {untracked / 1000,9:F3}ms {withTracker / 1000,9:F3}ms {(withTracker / untracked - 1) * 100,8:F1}%  load {LoadAverage()}"));
 }
 
 static double Step(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor x, Tensor y, bool regression, TorchActivityTracker? tracking)
@@ -128,6 +169,33 @@ static void Emit(string workload, Dictionary<string, double> r)
     }
 
     Console.WriteLine(JsonSerializer.Serialize(row));
+}
+
+// Median time of copying a buffer of `floats` floats (as much memory as one tracker state array), as read + write GB/s.
+static double CopyBandwidth(long floats)
+{
+    float[] a = new float[floats], b = new float[floats];
+    Array.Fill(a, 1f);
+    var times = new List<double>();
+    for (int i = 0; i < 15; i++)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        a.AsSpan().CopyTo(b);
+        times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+    }
+
+    return 2.0 * 4 * floats / Median(times) / 1e9;
+}
+
+TorchTrackingMode TrackingArg()
+{
+    int i = Array.IndexOf(args, "--tracking");
+    return i < 0 || i + 1 >= args.Length ? TorchTrackingMode.Auto : args[i + 1] switch
+    {
+        "host" => TorchTrackingMode.HostKernel,
+        "device" => TorchTrackingMode.DeviceOps,
+        _ => TorchTrackingMode.Auto,
+    };
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";

@@ -65,4 +65,33 @@ public class ClassifierBenchmarks
 
         return advisor.EvaluateNow()[0].Action;
     }
+
+    /// <summary>
+    /// The previous live advisor, for comparison in the same run: the whole trace rebuilt and windowed at each of the
+    /// same evaluations (what <see cref="TrainingAdvisor"/> did before its bounded history).
+    /// </summary>
+    /// <returns>The top action.</returns>
+    [Benchmark]
+    public string WholeTraceRebuiltPerEvaluation()
+    {
+        var options = new AdvisorOptions();
+        var core = new AdvisorCore(options);
+        var builder = new RunTraceBuilder("");
+        long next = long.MinValue, last = long.MinValue;
+        string top = "";
+        foreach (ActivityRecord r in _records)
+        {
+            if (r.Step > last && last >= next && last != long.MinValue)
+            {
+                next = last + options.IntervalAt(last);
+                top = core.Evaluate(builder.Build()).Actions[0].Action;
+            }
+
+            builder.Add(r);
+            next = next == long.MinValue ? r.Step : next;
+            last = Math.Max(last, r.Step);
+        }
+
+        return core.Evaluate(builder.Build()).Actions[0].Action + top;
+    }
 }

@@ -7,7 +7,8 @@ namespace MLGradientInsight.Cli;
 /// <summary>
 /// What <c>mlgi train</c> shows while it trains: one result line per epoch on stdout as each epoch ends, and, when
 /// stderr is a terminal, one live status line there that always fits the terminal width (segments are dropped from
-/// the least important up: bar, activity per layer, ETA, speed…). The bar shows the steps done, so a stopped run
+/// the least important up: bar, activity per layer, the advisor's shape → action, ETA, speed…); with tracking, a line
+/// above it each time the advisor's shape or top action changes (<see cref="Note"/>). The bar shows the steps done, so a stopped run
 /// never jumps to 100 %.
 /// </summary>
 /// <remarks>
@@ -89,6 +90,18 @@ internal sealed class ProgressDisplay
         Clear();
         _console.Line(FormattableString.Invariant($"epoch {e.Epoch}/{_epochs}: {train}{test}  ({seconds:F1} s, {rate:F0} steps/s)"));
         if (_console.Live && e.Epoch < _epochs)
+        {
+            Draw();
+        }
+    }
+
+    /// <summary>Writes a line on stdout above the live line (the advisor's news: shape, top action, learning-rate changes).</summary>
+    /// <param name="line">The line.</param>
+    public void Note(string line)
+    {
+        Clear();
+        _console.Line(line);
+        if (_console.Live)
         {
             Draw();
         }

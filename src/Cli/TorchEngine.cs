@@ -1,14 +1,11 @@
 using System.Globalization;
-using System.Text.Json;
 using MLGradientInsight.Trainers;
 using MLGradientInsight.Trainers.Data;
 using MLGradientInsight.Trainers.Torch;
 using MLGradientInsight.Trainers.Torch.Checkpoints;
 using MLGradientInsight.Trainers.Torch.Models;
-using MLGradientInsight.Trainers.Torch.Tracking;
 using MLGradientInsight.Trainers.Torch.Training;
 using MLGradientInsight.Trainers.Training;
-using MLGradientInsight.Transforms.Store;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -58,119 +55,46 @@ internal static class TorchEngine
             Schedule = ScheduleSpec.Create(settings.Schedule, settings.Epochs) is { } schedule ? TorchSchedule.From(schedule) : null,
         });
 
-        RunWriter? writer = null;
-        TorchActivityTracker? tracking = null;
-        var subscriptions = new List<IDisposable>();
-        bool finished = false;
-        try
+        long totalSteps = (long)((train.Count + settings.BatchSize - 1) / settings.BatchSize) * settings.Epochs;
+        using TrackingSession? tracking = settings.Track ? TrackingSession.Start(settings, trainer, managed, train, cli) : null;
+        console.MarkupLine($"[grey]engine[/] torchsharp (libtorch, {torch.get_num_threads()} threads)  [grey]model[/] {Markup.Escape(ModelSpec.Describe(settings, train))}  [grey]parameters[/] {managed.ParameterCount:N0}  [grey]data[/] {train.Count:N0} train / {test.Count:N0} test  [grey]optimizer[/] {Markup.Escape(OptimizerFactory.Describe(settings))}");
+        using var stop = new StopSignal();
+        TrainingResult result;
+        using (trainer.OnEpochCompleted(e => console.WriteLine(FormattableString.Invariant(
+            $"epoch {e.Epoch}: train loss {e.TrainLoss:F4}{(train.ClassCount > 0 ? FormattableString.Invariant($" acc {e.TrainAccuracy:P2}") : "")}  test loss {e.ValidationLoss:F4}{(train.ClassCount > 0 ? FormattableString.Invariant($" acc {e.ValidationAccuracy:P2}") : "")}  ({e.Seconds:F1} s)"))))
         {
-            if (settings.Track)
-            {
-                TrackingSession.Options(settings, "check");
-                RunStore store = RunStore.Open(settings.Store);
-                writer = store.StartRun(settings.RunName ?? $"{ModelSpec.Describe(settings, train)} on {settings.Dataset} (torchsharp)", JsonSerializer.Serialize(settings), managed.Summary(train.SampleShape));
-                tracking = TorchActivityTracker.Attach(model, writer, optimizer, TrackingSession.Options(settings, writer.RunId));
-                console.MarkupLine($"run [bold]{Markup.Escape(writer.RunId)}[/] recording to {Markup.Escape(Path.GetFullPath(settings.Store))}");
-                TorchActivityTracker t = tracking;
-                RunWriter w = writer;
-                subscriptions.Add(trainer.OnGradientsComputed(c =>
-                {
-                    t.Epoch = c.Epoch;
-                    t.Observe(c.Loss, c.LearningRate);
-                }));
-                subscriptions.Add(trainer.OnStepCompleted(_ => t.Flush()));
-                subscriptions.Add(trainer.OnEpochCompleted(e => w.WriteEpoch(new EpochRecord { Epoch = e.Epoch, TrainLoss = e.TrainLoss, TrainAccuracy = e.TrainAccuracy, ValidationLoss = e.ValidationLoss, ValidationAccuracy = e.ValidationAccuracy })));
-            }
+            result = trainer.Fit(train, test, stop.Token);
+        }
 
-            console.MarkupLine($"[grey]engine[/] torchsharp (libtorch, {torch.get_num_threads()} threads)  [grey]model[/] {Markup.Escape(ModelSpec.Describe(settings, train))}  [grey]parameters[/] {managed.ParameterCount:N0}  [grey]data[/] {train.Count:N0} train / {test.Count:N0} test  [grey]optimizer[/] {Markup.Escape(OptimizerFactory.Describe(settings))}");
-            using var cancellation = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
+        return TrainCommand.Finish(settings, result, totalSteps, stop, tracking, cli, save: path =>
+        {
+            if (path is not null)
             {
-                e.Cancel = true;
-                cancellation.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            TrainingResult result;
-            try
-            {
-                subscriptions.Add(trainer.OnEpochCompleted(e => console.WriteLine(FormattableString.Invariant(
-                    $"epoch {e.Epoch}: train loss {e.TrainLoss:F4}{(train.ClassCount > 0 ? FormattableString.Invariant($" acc {e.TrainAccuracy:P2}") : "")}  test loss {e.ValidationLoss:F4}{(train.ClassCount > 0 ? FormattableString.Invariant($" acc {e.ValidationAccuracy:P2}") : "")}  ({e.Seconds:F1} s)"))));
-                result = trainer.Fit(train, test, cancellation.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
-
-            tracking?.Dispose();
-            if (result.Status == TrainingStatus.Cancelled)
-            {
-                finished = true;
-                console.MarkupLine($"[yellow]cancelled[/] after {result.Steps} steps{(writer is null ? "" : $"; run {Markup.Escape(writer.RunId)} is marked interrupted")}.");
-                return ExitCodes.Interrupted;
-            }
-
-            if (result.Status == TrainingStatus.NonFinite)
-            {
-                writer?.Fail(result.NonFinite!.ToString());
-                finished = true;
-                console.MarkupLine($"[red]stopped:[/] {Markup.Escape(result.NonFinite!.ToString())}. Lower the learning rate (--lr) or check the input data.");
-                return ExitCodes.NonFinite;
-            }
-
-            EvaluationResult final = trainer.Evaluate(test);
-            if (settings.Save is not null)
-            {
-                TorchCheckpoint.Save(model, settings.Save, new Dictionary<string, string>
+                TorchCheckpoint.Save(model, path, new Dictionary<string, string>
                 {
                     ["model"] = ModelSpec.Describe(settings, train),
                     ["dataset"] = settings.Dataset,
                     ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
                     ["engine"] = "torchsharp",
                 });
-                console.MarkupLine($"saved {Markup.Escape(settings.Save)}");
             }
-
-            writer?.Complete();
-            finished = true;
-            console.WriteLine(train.ClassCount > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"test accuracy {final.Accuracy:F4} ({final.Accuracy * final.Count:F0}/{final.Count}), test loss {final.Loss:F4}")
-                : string.Create(CultureInfo.InvariantCulture, $"test loss {final.Loss:F6} ({final.Count} samples)"));
-            return ExitCodes.Ok;
-        }
-        finally
+        }, testResult: () =>
         {
-            foreach (IDisposable s in subscriptions)
-            {
-                s.Dispose();
-            }
-
-            tracking?.Dispose();
-            if (!finished)
-            {
-                writer?.Fail("the training command ended with an error");
-            }
-
-            writer?.Dispose();
-        }
+            EvaluationResult final = trainer.Evaluate(test);
+            return TrainCommand.TestResult(train.ClassCount > 0, final.Accuracy, final.Loss, final.Count);
+        });
     }
 
     /// <summary>The TorchSharp optimizer for <c>--optimizer</c>, with the managed engine's defaults (PyTorch's).</summary>
     private static optim.Optimizer CreateOptimizer(TrainSettings s, nn.Module model)
     {
-        IEnumerable<TorchSharp.Modules.Parameter> p = model.parameters();
-        double lr = s.LearningRate, wd = s.WeightDecay;
-        return s.Optimizer switch
+        try
         {
-            "sgd" => optim.SGD(p, lr, momentum: s.Momentum ?? 0, weight_decay: wd),
-            "momentum" => optim.SGD(p, lr, momentum: s.Momentum ?? 0.9, weight_decay: wd),
-            "nesterov" => optim.SGD(p, lr, momentum: s.Momentum ?? 0.9, weight_decay: wd, nesterov: true),
-            "adagrad" => optim.Adagrad(p, lr, weight_decay: wd),
-            "adadelta" => optim.Adadelta(p, lr, weight_decay: wd),
-            "rmsprop" => optim.RMSProp(p, lr, momentum: s.Momentum ?? 0, weight_decay: wd),
-            "adam" => optim.Adam(p, lr, weight_decay: wd),
-            "adamw" => optim.AdamW(p, lr, weight_decay: wd),
-            _ => throw new CliException($"--optimizer {s.Optimizer} is not available with --engine torchsharp (TorchSharp has no {s.Optimizer}); use sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam or adamw, or --engine managed."),
-        };
+            return TorchOptimizers.Create(s.Optimizer, model, s.LearningRate, s.Momentum, s.WeightDecay);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliException($"--optimizer {s.Optimizer}: {e.Message.Replace("the managed engine", "--engine managed", StringComparison.Ordinal)}");
+        }
     }
 }

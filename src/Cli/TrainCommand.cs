@@ -50,8 +50,10 @@ internal static class TrainCommand
             return TorchEngine.Run(settings, console);
         }
 
+        PhaseTimer? timer = PhaseTimer.StartIfAsked();
         EngineSettings.MaxDegreeOfParallelism = settings.Threads;
         (Dataset train, Dataset test) = DatasetSpec.Load(settings);
+        timer?.Mark("data");
         Sequential model = ModelSpec.Create(settings, train);
         Loss loss = train.ClassCount > 0 ? new SoftmaxCrossEntropyLoss() : new MseLoss();
         Optimizer optimizer = OptimizerFactory.Create(settings, model);
@@ -73,24 +75,63 @@ internal static class TrainCommand
 
         using TrackingSession? tracking = settings.Track ? TrackingSession.Start(settings, trainer, train, console) : null;
         using CheckpointSession? checkpoints = CheckpointSession.Start(settings, trainer, train, tracking?.RunId, console.Ansi());
-        console.Line($"model {ModelSpec.Describe(settings, train)}  parameters {model.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}  data {train.Count.ToString("N0", CultureInfo.InvariantCulture)} train / {test.Count.ToString("N0", CultureInfo.InvariantCulture)} test  optimizer {OptimizerFactory.Describe(settings)}  kernels {EngineSettings.GemmBackend}");
+        console.Line($"model {ModelSpec.Describe(settings, train)}  parameters {model.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)}  data {train.Count.ToString("N0", CultureInfo.InvariantCulture)} train / {test.Count.ToString("N0", CultureInfo.InvariantCulture)} test  optimizer {OptimizerFactory.Describe(settings)}  kernels {DescribeKernels()}");
 
+        timer?.Mark("set-up");
         var display = new ProgressDisplay(console, totalSteps, settings.Epochs, train.ClassCount > 0, tracking is null ? null : tracking.Describe, s_refresh);
+        if (tracking is not null)
+        {
+            tracking.Notice += display.Note;
+        }
+
+        using var stop = new StopSignal();
         TrainingResult result;
-        using (var stop = new StopSignal())
         using (trainer.OnStepCompleted(display.OnStep))
         using (trainer.OnEpochCompleted(display.OnEpoch))
         {
             result = trainer.Fit(train, test, stop.Token);
-            display.Clear();
-            if (result.Status == TrainingStatus.Cancelled)
+            if (timer is not null)
             {
-                string what = $"stopped by {stop.Describe()} after step {result.Steps} of {totalSteps} (epoch {Math.Min(settings.Epochs, result.Epochs.Count + 1)} of {settings.Epochs}); "
-                    + $"the {result.Epochs.Count} finished epoch(s) and every step until then are recorded.";
-                tracking?.Interrupt(what);
-                console.Status($"{what}{(tracking is null ? "" : $" Run {tracking.RunId} is marked interrupted.")}{(settings.Save is null ? "" : " No weights were saved.")}");
-                return stop.ExitCode;
+                double epochs = result.Epochs.Sum(e => e.Seconds);
+                timer.Mark(string.Create(CultureInfo.InvariantCulture, $"fit (epochs {epochs:F2} s, the rest test evaluation)"));
             }
+
+            display.Clear();
+        }
+
+        int exitCode = Finish(settings, result, totalSteps, stop, tracking, console, save: path =>
+        {
+            if (path is not null)
+            {
+                Checkpoint.Save(model, path, CheckpointMetadata.For(settings, train));
+            }
+
+            checkpoints?.Complete();
+        }, testResult: () =>
+        {
+            EpochSummary last = result.Epochs[^1];
+            return TestResult(train.ClassCount > 0, last.ValidationAccuracy, last.ValidationLoss, test.Count);
+        });
+        timer?.Mark("finish");
+        timer?.Report(console);
+        return exitCode;
+    }
+
+    /// <summary>
+    /// The end of a run, the same for both engines: a stop by signal marks the run interrupted and a NaN/∞ fails it (each
+    /// with a message and its exit code); a finished run is saved (<paramref name="save"/> gets the <c>--save</c> path, null
+    /// without it), completed, and summed up with its test result and what to do next.
+    /// </summary>
+    internal static int Finish(
+        TrainSettings settings, TrainingResult result, long totalSteps, StopSignal stop, TrackingSession? tracking, CliConsole console, Action<string?> save, Func<string> testResult)
+    {
+        if (result.Status == TrainingStatus.Cancelled)
+        {
+            string what = $"stopped by {stop.Describe()} after step {result.Steps} of {totalSteps} (epoch {Math.Min(settings.Epochs, result.Epochs.Count + 1)} of {settings.Epochs}); "
+                + $"the {result.Epochs.Count} finished epoch(s) and every step until then are recorded.";
+            tracking?.Interrupt(what);
+            console.Status($"{what}{(tracking is null ? "" : $" Run {tracking.RunId} is marked interrupted.")}{(settings.Save is null ? "" : " No weights were saved.")}");
+            return stop.ExitCode;
         }
 
         if (result.Status == TrainingStatus.NonFinite)
@@ -101,18 +142,25 @@ internal static class TrainCommand
             return ExitCodes.NonFinite;
         }
 
-        EpochSummary last = result.Epochs[^1];
-        if (settings.Save is not null)
+        save(settings.Save);
+        tracking?.Complete();
+        if (tracking?.Controller is { } controller)
         {
-            Checkpoint.Save(model, settings.Save, CheckpointMetadata.For(settings, train));
+            console.Line(string.Create(CultureInfo.InvariantCulture,
+                $"--auto-adjust: {controller.AppliedCount} learning-rate change(s), {controller.Decisions.Count - controller.AppliedCount} decision(s) held back or reported; learning rate {controller.InitialLearningRate:G4} → {controller.CurrentLearningRate:G4}"));
         }
 
-        tracking?.Complete();
-        checkpoints?.Complete();
-        console.Line(TestResult(train.ClassCount > 0, last.ValidationAccuracy, last.ValidationLoss, test.Count));
+        console.Line(testResult());
         WriteNextSteps(settings, tracking, console);
         return ExitCodes.Ok;
     }
+
+    /// <summary>The GEMM backend, and why OpenBLAS is left unused when it is loaded but runs generic kernels on this CPU.</summary>
+    /// <returns>For example <c>openblas</c>, or <c>managed (OpenBLAS runs its Prescott kernels on this CPU; OPENBLAS_CORETYPE=... chooses others)</c>.</returns>
+    internal static string DescribeKernels() =>
+        EngineSettings.GemmBackend == "managed" && EngineSettings.UseNativeBlas && EngineSettings.NativeBlasCoreName is { } core
+            ? $"managed (OpenBLAS runs its {core} kernels on this CPU; OPENBLAS_CORETYPE=... chooses others)"
+            : EngineSettings.GemmBackend;
 
     /// <summary>The final result line: <c>test accuracy A (correct/total), test loss L</c>, or <c>test loss L (N samples)</c> for regression.</summary>
     internal static string TestResult(bool classification, double accuracy, double loss, int count) => classification

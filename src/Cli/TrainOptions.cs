@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MLGradientInsight.ActivityClassifier.AutoAdjust;
 using MLGradientInsight.Transforms.Activity;
 
 namespace MLGradientInsight.Cli;
@@ -76,18 +77,26 @@ internal sealed class TrainOptions
 
     public Option<string?> ActivityLayers { get; } = new("--activity-layers") { Description = "Track only these layers, comma-separated (e.g. conv1,fc1); default all. Fewer layers cost less per step.", HelpName = "LAYERS" };
 
+    public Option<bool> AutoAdjust { get; } = new("--auto-adjust") { Description = "Let the advisor change the learning rate while training (lower-learning-rate / raise-learning-rate; other advice is only shown), within guard rails; every decision is recorded in the store. Needs --track and --schedule constant." };
+
+    public Option<int?> AutoAdjustCooldown { get; } = NumberOption.Create<int>("--auto-adjust-cooldown", "Least steps between two learning-rate changes of --auto-adjust", NumberRange.AtLeast(0), new AutoAdjustOptions().CooldownSteps);
+
+    public Option<int?> AutoAdjustWarmup { get; } = NumberOption.Create<int>("--auto-adjust-warmup", "First steps in which --auto-adjust changes nothing", NumberRange.AtLeast(0), new AutoAdjustOptions().WarmupSteps);
+
+    public Option<float?> AutoAdjustFactor { get; } = NumberOption.Create<float>("--auto-adjust-factor", "Factor of one --auto-adjust change (lower divides, raise multiplies); the rate stays within ×0.01 … ×10 of --lr", NumberRange.Between(1.01, 10), (float)new AutoAdjustOptions().Factor);
+
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
         Model, Dataset, Optimizer, LearningRate, Momentum, WeightDecay, Schedule, SlowLearning, Activation, Epochs, Batch, Seed, Limit, Threads,
         Save, Track, Store, Name, DataDirectory,
         ActivitySmoothing, ActivityWarmup, ActivityAbsoluteThreshold, ActivityRelativeThreshold, ActivityRoot, ActivityGrouping, ActivityDetail, ActivityPerTensor, ActivityLayers,
-        Engine, CheckpointEvery, CheckpointDirectory,
+        Engine, CheckpointEvery, CheckpointDirectory, AutoAdjust, AutoAdjustCooldown, AutoAdjustWarmup, AutoAdjustFactor,
     ];
 
     /// <summary>The options that only matter with <c>--track</c>.</summary>
     private IEnumerable<Option> TrackingOnly =>
-        [Store, Name, ActivitySmoothing, ActivityWarmup, ActivityAbsoluteThreshold, ActivityRelativeThreshold, ActivityRoot, ActivityGrouping, ActivityDetail, ActivityPerTensor, ActivityLayers];
+        [Store, Name, AutoAdjust, AutoAdjustCooldown, AutoAdjustWarmup, AutoAdjustFactor, ActivitySmoothing, ActivityWarmup, ActivityAbsoluteThreshold, ActivityRelativeThreshold, ActivityRoot, ActivityGrouping, ActivityDetail, ActivityPerTensor, ActivityLayers];
 
     /// <summary>Reads the settings from a parse result (after <see cref="CheckCombinations"/>).</summary>
     /// <param name="r">The parse result.</param>
@@ -128,6 +137,10 @@ internal sealed class TrainOptions
             Engine = r.GetValue(Engine)!,
             CheckpointEvery = r.GetValue(CheckpointEvery),
             CheckpointDirectory = r.GetValue(CheckpointDirectory),
+            AutoAdjust = r.GetValue(AutoAdjust),
+            AutoAdjustCooldown = r.GetValue(AutoAdjustCooldown)!.Value,
+            AutoAdjustWarmup = r.GetValue(AutoAdjustWarmup)!.Value,
+            AutoAdjustFactor = r.GetValue(AutoAdjustFactor)!.Value,
         };
     }
 
@@ -160,6 +173,21 @@ internal sealed class TrainOptions
         if (Given(r, Activation) && !model.StartsWith("mlp", StringComparison.Ordinal))
         {
             throw CliException.Usage($"--activation has no effect with --model {model} (its activations are fixed). Remove --activation, or use an mlp model.");
+        }
+
+        foreach (Option option in new Option[] { AutoAdjustCooldown, AutoAdjustWarmup, AutoAdjustFactor }.Where(o => Given(r, o) && !r.GetValue(AutoAdjust)))
+        {
+            throw CliException.Usage($"{option.Name} has no effect without --auto-adjust. Add --auto-adjust, or remove {option.Name}.");
+        }
+
+        if (r.GetValue(AutoAdjust) && r.GetValue(Schedule)!.Trim() != "constant")
+        {
+            throw CliException.Usage($"--auto-adjust needs --schedule constant: it changes the learning rate itself, and --schedule {r.GetValue(Schedule)} would overwrite its changes. Remove --schedule, or remove --auto-adjust.");
+        }
+
+        if (r.GetValue(AutoAdjust) && r.GetValue(Engine) == "torchsharp")
+        {
+            throw CliException.Usage("--auto-adjust works with --engine managed only (the TorchSharp engine does not run the live advisor yet). Remove --auto-adjust, or use --engine managed.");
         }
 
         if (r.GetValue(ActivityDetail) == "unit" && r.GetValue(ActivityGrouping) == "tensor")

@@ -37,6 +37,14 @@ internal sealed record TrainSettings
 
     public bool Track { get; init; }
 
+    public bool AutoAdjust { get; init; }
+
+    public int AutoAdjustCooldown { get; init; } = 200;
+
+    public int AutoAdjustWarmup { get; init; } = 100;
+
+    public float AutoAdjustFactor { get; init; } = 2;
+
     public string Store { get; init; } = "runs.db";
 
     public string? RunName { get; init; }

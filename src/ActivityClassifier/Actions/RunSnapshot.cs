@@ -7,16 +7,13 @@ namespace MLGradientInsight.ActivityClassifier.Actions;
 /// <summary>What the advisor knows about a run at its last recorded step: windows, their features and shapes.</summary>
 internal sealed class RunSnapshot
 {
-    private RunSnapshot(RunTrace trace, SeriesState network, SeriesState whole, SeriesState[] layers)
+    private RunSnapshot(SeriesState network, SeriesState whole, SeriesState[] layers)
     {
-        Trace = trace;
         Network = network;
         Whole = whole;
         Layers = layers;
         ActionFeatures = ActionFeatureVector.Compute(this);
     }
-
-    public RunTrace Trace { get; }
 
     /// <summary>Gets the network's last window.</summary>
     public SeriesState Network { get; }
@@ -36,13 +33,12 @@ internal sealed class RunSnapshot
     {
         IReadOnlyList<TraceWindow> last = TraceWindower.LastWindows(trace);
         TraceWindow? whole = TraceWindower.WholeRun(trace);
-        if (last.Count == 0 || whole is null)
-        {
-            return null;
-        }
-
-        return new RunSnapshot(trace, SeriesState.Create(last[0], shapes), SeriesState.Create(whole, shapes), [.. last.Skip(1).Select(w => SeriesState.Create(w, shapes))]);
+        return last.Count == 0 || whole is null ? null : FromWindows(last, whole, shapes);
     }
+
+    /// <summary>The snapshot of windows cut elsewhere (the live advisor's bounded history): the last window of each series, network first, and the whole-run window.</summary>
+    public static RunSnapshot FromWindows(IReadOnlyList<TraceWindow> last, TraceWindow whole, ShapeModel shapes) =>
+        new(SeriesState.Create(last[0], shapes), SeriesState.Create(whole, shapes), [.. last.Skip(1).Select(w => SeriesState.Create(w, shapes))]);
 
     /// <summary>One window, its features and its shape probabilities.</summary>
     internal sealed record SeriesState(TraceWindow Window, float[] Features, float[] Shape)

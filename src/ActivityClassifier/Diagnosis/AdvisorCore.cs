@@ -21,9 +21,13 @@ internal sealed class AdvisorCore
 
     public ShapeModel Shapes => _shapes;
 
-    public (RunSnapshot? Snapshot, IReadOnlyList<RankedAction> Actions) Evaluate(RunTrace trace)
+    public (RunSnapshot? Snapshot, IReadOnlyList<RankedAction> Actions) Evaluate(RunTrace trace) => Evaluate(RunSnapshot.Create(trace, _shapes));
+
+    /// <summary>Ranks the actions for the live advisor's bounded history (the same result as for the whole trace so far).</summary>
+    public (RunSnapshot? Snapshot, IReadOnlyList<RankedAction> Actions) Evaluate(LiveTrace trace) => Evaluate(trace.Snapshot(_shapes));
+
+    private (RunSnapshot? Snapshot, IReadOnlyList<RankedAction> Actions) Evaluate(RunSnapshot? snapshot)
     {
-        RunSnapshot? snapshot = RunSnapshot.Create(trace, _shapes);
         if (snapshot is null || snapshot.Whole.FiniteCount < _options.MinimumSteps)
         {
             string why = snapshot is null ? "no finite activity yet (the tracker's warm-up)" : $"only {snapshot.Whole.FiniteCount} steps with activity so far; the advisor waits for {_options.MinimumSteps}";
@@ -55,14 +59,16 @@ internal sealed class AdvisorCore
         s.Network["loss_present"] > 0 && s.Network["loss_vs_start"] <= Math.Log(0.5) && s.Network["loss_slope"] < 0.5
         && s.Network["loss_non_finite_fraction"] == 0 && s.Whole["loss_non_finite_fraction"] == 0;
 
-    /// <summary>Replays the trace as an online advisor would see it and returns the first alarm step.</summary>
+    /// <summary>Replays the trace as an online advisor would see it (the live advisor's bounded history) and returns the first alarm step.</summary>
     public long? FirstAlarm(RunTrace trace)
     {
         long? next = null;
         var confirm = new AlarmConfirmation(_options.ConfirmEvaluations);
+        var live = new LiveTrace(trace.Run);
         for (int count = 1; count <= trace.Count; count++)
         {
             long step = trace.Steps[count - 1];
+            live.Append(trace, count - 1);
             next ??= step;
             if (step < next && count < trace.Count)
             {
@@ -70,7 +76,7 @@ internal sealed class AdvisorCore
             }
 
             next = step + _options.IntervalAt(step);
-            (_, IReadOnlyList<RankedAction> actions) = Evaluate(trace.Prefix(count));
+            (_, IReadOnlyList<RankedAction> actions) = Evaluate(live);
             if (confirm.Alarm(actions[0].Action))
             {
                 return step;

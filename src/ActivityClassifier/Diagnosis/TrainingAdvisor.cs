@@ -1,6 +1,5 @@
 using MLGradientInsight.ActivityClassifier.Actions;
 using MLGradientInsight.ActivityClassifier.Shapes;
-using MLGradientInsight.ActivityClassifier.Traces;
 using MLGradientInsight.Transforms.Activity;
 
 namespace MLGradientInsight.ActivityClassifier.Diagnosis;
@@ -9,7 +8,10 @@ namespace MLGradientInsight.ActivityClassifier.Diagnosis;
 /// The live advisor: an <see cref="IActivitySink"/> that receives a tracker's rows while training runs, evaluates the
 /// run every max(<see cref="AdvisorOptions.EvaluationInterval"/>, step / 100) steps and raises
 /// <see cref="ShapeChanged"/> and <see cref="AdviceChanged"/> when the network's shape or the top action changes.
-/// Events are raised on the thread that writes the rows (the training thread).
+/// Events are raised on the thread that writes the rows (the training thread). Each evaluation reads a bounded recent
+/// history (the last window, the first window and a strided whole-run sample; see the README's "Live advisor"), so its
+/// cost does not grow with the run, and <see cref="Write"/> allocates nothing between evaluations; the advice is the same
+/// as <see cref="TraceDiagnoser"/>'s on the trace so far.
 /// </summary>
 /// <example>
 /// <code>
@@ -22,7 +24,7 @@ public sealed class TrainingAdvisor : IActivitySink
 {
     private readonly AdvisorOptions _options;
     private readonly AdvisorCore _core;
-    private RunTraceBuilder _builder = new("");
+    private LiveTrace _trace = new("");
     private long _lastStep = long.MinValue;
     private long _nextEvaluation = long.MinValue;
     private long _stepOffset;
@@ -53,6 +55,9 @@ public sealed class TrainingAdvisor : IActivitySink
     /// <summary>Raised when the top action changes (the first evaluation always raises it).</summary>
     public event EventHandler<AdviceChangedEventArgs>? AdviceChanged;
 
+    /// <summary>Raised after every evaluation, whether or not the advice changed (the closed loop acts on it).</summary>
+    public event EventHandler<AdviceChangedEventArgs>? Evaluated;
+
     /// <summary>Gets the latest ranked actions (empty before the first evaluation).</summary>
     public IReadOnlyList<RankedAction> CurrentActions { get; private set; } = [];
 
@@ -80,7 +85,7 @@ public sealed class TrainingAdvisor : IActivitySink
             Evaluate(_lastStep);
         }
 
-        _builder.Add(record with { Step = step });
+        _trace.Add(record, step);
         _lastStep = Math.Max(_lastStep, step);
         if (_nextEvaluation == long.MinValue)
         {
@@ -119,7 +124,7 @@ public sealed class TrainingAdvisor : IActivitySink
     /// <summary>Forgets everything received (a new run).</summary>
     public void Reset()
     {
-        _builder = new RunTraceBuilder("");
+        _trace = new LiveTrace("");
         _lastStep = _nextEvaluation = long.MinValue;
         _stepOffset = 0;
         _shape = _top = null;
@@ -132,8 +137,7 @@ public sealed class TrainingAdvisor : IActivitySink
     private void Evaluate(long step)
     {
         _nextEvaluation = step + _options.IntervalAt(step);
-        RunTrace trace = _builder.Build();
-        (RunSnapshot? snapshot, IReadOnlyList<RankedAction> actions) = _core.Evaluate(trace);
+        (RunSnapshot? snapshot, IReadOnlyList<RankedAction> actions) = _core.Evaluate(_trace);
         CurrentActions = actions;
         if (snapshot is not null)
         {
@@ -157,5 +161,7 @@ public sealed class TrainingAdvisor : IActivitySink
             _top = actions[0].Action;
             AdviceChanged?.Invoke(this, new AdviceChangedEventArgs(step, actions));
         }
+
+        Evaluated?.Invoke(this, new AdviceChangedEventArgs(step, actions));
     }
 }

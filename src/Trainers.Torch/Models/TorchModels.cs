@@ -190,6 +190,51 @@ public static class TorchModels
         return module;
     }
 
+    /// <summary>
+    /// Copies a module's weights (and batch-norm statistics) back into the managed <see cref="Sequential"/> it was made from by
+    /// <see cref="FromSequential"/>, so the managed model scores with what libtorch trained.
+    /// </summary>
+    /// <param name="module">The trained module.</param>
+    /// <param name="model">The managed model with the same names and shapes.</param>
+    /// <exception cref="ArgumentException">A tensor of the module has no counterpart of the same size in the model.</exception>
+    public static void CopyTo(nn.Module module, Sequential model)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(model);
+        foreach ((string name, Tensor source) in module.state_dict())
+        {
+            using Tensor host = source.detach().cpu().to_type(ScalarType.Float32).contiguous();
+            ReadOnlySpan<float> values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(host.bytes);
+            int dot = name.LastIndexOf('.');
+            Module layer = model.Layers.First(l => l.Name == name[..dot]);
+            switch (layer, name[(dot + 1)..])
+            {
+                case (BatchNorm b, "num_batches_tracked"):
+                    b.BatchesTracked = (long)values[0];
+                    break;
+                case (BatchNorm b, "running_mean"):
+                    Copy(values, b.RunningMean.Span, name);
+                    break;
+                case (BatchNorm b, "running_var"):
+                    Copy(values, b.RunningVariance.Span, name);
+                    break;
+                default:
+                    Copy(values, model.GetParameter(name).Weights, name);
+                    break;
+            }
+        }
+
+        static void Copy(ReadOnlySpan<float> source, Span<float> target, string name)
+        {
+            if (source.Length != target.Length)
+            {
+                throw new ArgumentException($"'{name}' has {source.Length} values in the module but {target.Length} in the managed model.", nameof(model));
+            }
+
+            source.CopyTo(target);
+        }
+    }
+
     private static ReadOnlySpan<float> ManagedValues(Sequential model, string name)
     {
         int dot = name.LastIndexOf('.');

@@ -21,10 +21,12 @@ using Tensor = TorchSharp.torch.Tensor;
 /// layer of a parameter is its name without the last part (<c>conv1</c>) and its units (neurons, conv filters) are
 /// dimension 0 of its shape, so <see cref="ActivityGrouping.Unit"/> works for any Linear/Conv module. After
 /// <c>module.to(device)</c>, which replaces the Parameter objects, call <see cref="Refresh"/>.</para>
-/// <para>CPU gradients are read in place (the tensor's memory as a span of float); apart from the wrapper TorchSharp
-/// creates on every <c>parameter.grad</c> access, a step allocates nothing (records handed to a sink are allocated by the
-/// tracker). Gradients on another device (CUDA) are copied to the host, one copy per tensor per step; that path is
-/// untested here because no CUDA build of TorchSharp is served to this project.</para>
+/// <para>Where the per-element pass runs is <see cref="TorchTrackingMode"/>. <see cref="TorchTrackingMode.Auto"/> reads CPU
+/// gradients in place (the tensor's memory as a span of float) with the managed tracker's fused kernel; apart from the wrapper
+/// TorchSharp creates on every <c>parameter.grad</c> access, a step then allocates nothing (records handed to a sink are
+/// allocated by the tracker). For parameters on another device (CUDA) it runs the pass as libtorch operations on that device
+/// (<see cref="TorchTrackingMode.DeviceOps"/>: g_prev and M on the device, per-layer sums copied to the host once per step).
+/// That path is tested on CPU tensors only, against the host kernel: no CUDA build of TorchSharp is served to this project.</para>
 /// <para>With <see cref="GradientActivityOptions.TrackWeightStatistics"/> the records of a step are written at the next
 /// <see cref="Observe(double, double)"/> (or <see cref="Flush"/>, <see cref="Dispose"/>), when the optimizer has applied
 /// the update, so that weight and update norms describe that update as in the managed engine. Not thread-safe.</para>
@@ -42,12 +44,14 @@ public sealed class TorchActivityTracker : IDisposable
     private readonly IDisposable _claim;
     private readonly Stopwatch _clock = new();
     private readonly Tensor?[] _gradients;
+    private TorchTrackingMode _mode;
+    private DeviceActivityPass? _devicePass;
     private Parameter[] _parameters;
     private bool _pending;
     private bool _disposed;
     private long _step;
 
-    private TorchActivityTracker(nn.Module module, optim.Optimizer? optimizer, IActivitySink? sink, GradientActivityOptions options)
+    private TorchActivityTracker(nn.Module module, optim.Optimizer? optimizer, IActivitySink? sink, GradientActivityOptions options, TorchTrackingMode mode)
     {
         TorchRuntime.EnsureLoaded();
         _module = module;
@@ -64,6 +68,8 @@ public sealed class TorchActivityTracker : IDisposable
         }
 
         _groupOfLayer = GroupOfLayer(_tracker, _parameters, _groups);
+        _mode = mode;
+        ChoosePass();
         _claim = _tracker.Claim();
     }
 
@@ -76,6 +82,9 @@ public sealed class TorchActivityTracker : IDisposable
     /// <summary>Gets or sets the 1-based epoch written into the records (0 = unknown).</summary>
     public int Epoch { get; set; }
 
+    /// <summary>Gets where the per-element pass runs now: <see cref="TorchTrackingMode.HostKernel"/> or <see cref="TorchTrackingMode.DeviceOps"/>.</summary>
+    public TorchTrackingMode ActiveMode => _devicePass is null ? TorchTrackingMode.HostKernel : TorchTrackingMode.DeviceOps;
+
     /// <summary>Gets the parameter names read at attach (or the last <see cref="Refresh"/>), in tensor-index order.</summary>
     public IReadOnlyList<string> ParameterNames => _names;
 
@@ -86,20 +95,29 @@ public sealed class TorchActivityTracker : IDisposable
     /// <param name="optimizer">The optimizer: when <see cref="Observe(double, double)"/> gets no learning rate, each layer records
     /// the rate of its parameter group (read at attach; the first group's for the step row); may be null.</param>
     /// <param name="options">The tracker settings, or null for defaults (the run id of a <see cref="RunWriter"/> sink is filled in).</param>
+    /// <param name="mode">Where the per-element pass runs; <see cref="TorchTrackingMode.Auto"/> picks by the parameters' device.</param>
     /// <returns>The tracker; dispose it to detach (writes the last pending records).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="module"/> is null.</exception>
     /// <exception cref="ArgumentException">The module has no trainable float32 parameters, or one has another dtype.</exception>
+    /// <exception cref="InvalidOperationException">The tracked parameters are on more than one device.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
     /// <exception cref="TorchLoadException">libtorch could not be loaded.</exception>
-    public static TorchActivityTracker Attach(nn.Module module, IActivitySink? sink = null, optim.Optimizer? optimizer = null, GradientActivityOptions? options = null)
+    public static TorchActivityTracker Attach(
+        nn.Module module, IActivitySink? sink = null, optim.Optimizer? optimizer = null, GradientActivityOptions? options = null, TorchTrackingMode mode = TorchTrackingMode.Auto)
     {
         ArgumentNullException.ThrowIfNull(module);
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown tracking mode; use Auto, HostKernel or DeviceOps.");
+        }
+
         options ??= new GradientActivityOptions();
         if (sink is RunWriter writer && options.RunId.Length == 0)
         {
             options = options with { RunId = writer.RunId };
         }
 
-        return new TorchActivityTracker(module, optimizer, sink, options);
+        return new TorchActivityTracker(module, optimizer, sink, options, mode);
     }
 
     /// <summary>
@@ -137,12 +155,19 @@ public sealed class TorchActivityTracker : IDisposable
             _clock.Restart();
             _step++;
             _tracker.BeginStep(_step, Epoch, loss, learningRate);
-            for (int i = 0; i < _parameters.Length; i++)
+            if (_devicePass is not null)
             {
-                if (_tracked[i])
+                _devicePass.Step(_gradients);
+            }
+            else
+            {
+                for (int i = 0; i < _parameters.Length; i++)
                 {
-                    _tracker.AddGradient(i, CpuValues(_gradients[i]!, out Tensor? copy));
-                    copy?.Dispose();
+                    if (_tracked[i])
+                    {
+                        _tracker.AddGradient(i, CpuValues(_gradients[i]!, out Tensor? copy));
+                        copy?.Dispose();
+                    }
                 }
             }
 
@@ -177,13 +202,20 @@ public sealed class TorchActivityTracker : IDisposable
             return active;
         }
 
-        for (int i = 0; i < _parameters.Length; i++)
+        if (_devicePass is not null)
         {
-            if (_tracked[i])
+            _devicePass.KeepWeightsBefore(_parameters);
+        }
+        else
+        {
+            for (int i = 0; i < _parameters.Length; i++)
             {
-                using Tensor detached = _parameters[i].detach();
-                _tracker.SetWeightsBeforeUpdate(i, CpuValues(detached, out Tensor? copy));
-                copy?.Dispose();
+                if (_tracked[i])
+                {
+                    using Tensor detached = _parameters[i].detach();
+                    _tracker.SetWeightsBeforeUpdate(i, CpuValues(detached, out Tensor? copy));
+                    copy?.Dispose();
+                }
             }
         }
 
@@ -191,8 +223,12 @@ public sealed class TorchActivityTracker : IDisposable
         return active;
     }
 
-    /// <summary>Reads the parameters again; call after <c>module.to(device)</c> or anything else that replaces them.</summary>
-    /// <exception cref="InvalidOperationException">The parameters now have other names or shapes than at attach.</exception>
+    /// <summary>
+    /// Reads the parameters again; call after <c>module.to(device)</c> or anything else that replaces them. The activity state
+    /// follows the parameters to their new device (with <see cref="TorchTrackingMode.Auto"/> the pass switches between the host
+    /// kernel and device operations as the device type changes).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The parameters now have other names or shapes than at attach, or are on more than one device.</exception>
     public void Refresh()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -204,6 +240,7 @@ public sealed class TorchActivityTracker : IDisposable
         }
 
         _parameters = parameters;
+        ChoosePass();
     }
 
     /// <summary>Writes the records of the last step if they wait for the update (see remarks); call after <c>optimizer.step()</c>.</summary>
@@ -222,6 +259,8 @@ public sealed class TorchActivityTracker : IDisposable
         }
 
         WritePending();
+        _devicePass?.Dispose();
+        _devicePass = null;
         _claim.Dispose();
         _disposed = true;
     }
@@ -285,17 +324,67 @@ public sealed class TorchActivityTracker : IDisposable
         }
 
         _pending = false;
-        for (int i = 0; i < _parameters.Length; i++)
+        if (_devicePass is not null)
         {
-            if (_tracked[i])
+            _devicePass.AddWeightSquares(_parameters);
+        }
+        else
+        {
+            for (int i = 0; i < _parameters.Length; i++)
             {
-                using Tensor detached = _parameters[i].detach();
-                _tracker.SetWeightsAfterUpdate(i, CpuValues(detached, out Tensor? copy));
-                copy?.Dispose();
+                if (_tracked[i])
+                {
+                    using Tensor detached = _parameters[i].detach();
+                    _tracker.SetWeightsAfterUpdate(i, CpuValues(detached, out Tensor? copy));
+                    copy?.Dispose();
+                }
             }
         }
 
         _tracker.WriteRecords(_sink!);
+    }
+
+    /// <summary>For tests: switches the mode mid-run, moving the state (on a CPU-only machine the only way to exercise the move).</summary>
+    internal void SwitchMode(TorchTrackingMode mode)
+    {
+        _mode = mode;
+        ChoosePass();
+    }
+
+    /// <summary>
+    /// Picks the pass for the parameters' device (at attach and after <see cref="Refresh"/>) and moves the state there: device
+    /// to device with the state tensors, host to device and back through the tracker's host state.
+    /// </summary>
+    private void ChoosePass()
+    {
+        Device device = _parameters[0].device;
+        for (int i = 1; i < _parameters.Length; i++)
+        {
+            if (_tracked[i] && !DeviceActivityPass.SameDevice(_parameters[i].device, device))
+            {
+                throw new InvalidOperationException(
+                    $"Parameter '{_names[i]}' is on {_parameters[i].device} but '{_names[0]}' is on {device}; move the whole module with module.to(device) before tracking it.");
+            }
+        }
+
+        bool onDevice = _mode == TorchTrackingMode.DeviceOps || (_mode == TorchTrackingMode.Auto && device.type != DeviceType.CPU);
+        if (onDevice && _devicePass is null)
+        {
+            // A pending update still needs the host copy of the weights before it: write it first.
+            WritePending();
+            _devicePass = DeviceActivityPass.Create(_tracker, _tracked, device);
+        }
+        else if (onDevice)
+        {
+            _devicePass!.MoveTo(device);
+        }
+        else if (_devicePass is not null)
+        {
+            WritePending();
+            _devicePass.CopyStateToHost();
+            _devicePass.Dispose();
+            _devicePass = null;
+        }
     }
 
     /// <summary>The values of a tensor on the host: in place for a contiguous CPU tensor, else through a copy the caller disposes.</summary>

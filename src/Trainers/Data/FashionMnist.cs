@@ -83,15 +83,27 @@ public static class FashionMnist
                 + "or download the four *-ubyte.gz files from https://github.com/zalandoresearch/fashion-mnist into a directory and pass that directory.");
         }
 
-        Dataset train = LoadSplit("fashion-mnist/train", Path.Combine(dir, TrainImagesFile), Path.Combine(dir, TrainLabelsFile), options);
-        Dataset test = LoadSplit("fashion-mnist/test", Path.Combine(dir, TestImagesFile), Path.Combine(dir, TestLabelsFile), options);
-        return (train, test);
+        // The test split is read on another thread while this one reads the training split (decompression and conversion
+        // are CPU-bound; about a sixth of a one-epoch `mlgi train` went here).
+        Task<Dataset> test = Task.Run(() => LoadSplit("fashion-mnist/test", Path.Combine(dir, TestImagesFile), Path.Combine(dir, TestLabelsFile), options));
+        Dataset train;
+        try
+        {
+            train = LoadSplit("fashion-mnist/train", Path.Combine(dir, TrainImagesFile), Path.Combine(dir, TrainLabelsFile), options);
+        }
+        finally
+        {
+            // Never leave the test read running (or its error unobserved) when the training split fails.
+            ((IAsyncResult)test).AsyncWaitHandle.WaitOne();
+        }
+
+        return (train, test.GetAwaiter().GetResult());
     }
 
     private static Dataset LoadSplit(string name, string imagesPath, string labelsPath, FashionMnistOptions options)
     {
-        Dataset raw = IdxReader.ReadDataset(name, imagesPath, labelsPath, ClassCount, options.Limit);
-        Tensor features = options.PadTo32 ? Pad(raw.Features, 2) : raw.Features;
+        (int[] dims, byte[] pixels, byte[] labels) = IdxReader.ReadSamples(imagesPath, labelsPath, ClassCount, options.Limit);
+        Tensor features = options.PadTo32 ? ToPaddedUnitFloats(pixels, dims[0], dims[1], dims[2], 2) : ToUnitFloats(pixels, dims[0], dims[1], dims[2]);
         if (options.Normalize)
         {
             // torchvision Normalize: (x − mean) / std
@@ -100,22 +112,33 @@ public static class FashionMnist
             TensorPrimitives.Divide(x, options.StandardDeviation, x);
         }
 
-        return ReferenceEquals(features, raw.Features) ? raw : new Dataset(name, features, raw.Targets, ClassCount);
+        return new Dataset(name, features, IdxReader.Targets(labels), ClassCount);
     }
 
-    /// <summary>Zero-pads images of shape (N, C, H, W) by <paramref name="border"/> pixels on every side.</summary>
-    internal static Tensor Pad(Tensor images, int border)
+    private static Tensor ToUnitFloats(byte[] pixels, int n, int h, int w)
     {
-        int n = images.Dim(0), c = images.Dim(1), h = images.Dim(2), w = images.Dim(3);
+        var features = new Tensor(n, 1, h, w);
+        IdxReader.ToUnitFloats(pixels, features.Span);
+        return features;
+    }
+
+    /// <summary>
+    /// Bytes of shape (N, H, W) to floats in [0, 1] of shape (N, 1, H + 2·border, W + 2·border), zero borders: the same values
+    /// as <see cref="IdxReader.ToUnitFloats"/> then zero padding, without the unpadded copy (188 MB for the training split).
+    /// </summary>
+    internal static Tensor ToPaddedUnitFloats(ReadOnlySpan<byte> pixels, int n, int h, int w, int border)
+    {
         int ph = h + (2 * border), pw = w + (2 * border);
-        var padded = new Tensor(n, c, ph, pw);
-        ReadOnlySpan<float> src = images.Span;
+        var padded = new Tensor(n, 1, ph, pw);
         Span<float> dst = padded.Span;
-        for (int plane = 0; plane < n * c; plane++)
+        float[] scratch = new float[h * w];
+        for (int image = 0; image < n; image++)
         {
+            // One image at a time through a small buffer: two vectorised calls per image rather than two per row.
+            IdxReader.ToUnitFloats(pixels.Slice(image * h * w, h * w), scratch);
             for (int row = 0; row < h; row++)
             {
-                src.Slice(((plane * h) + row) * w, w).CopyTo(dst.Slice((((plane * ph) + row + border) * pw) + border, w));
+                scratch.AsSpan(row * w, w).CopyTo(dst.Slice((((image * ph) + row + border) * pw) + border, w));
             }
         }
 

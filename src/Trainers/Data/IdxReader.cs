@@ -60,6 +60,21 @@ public static class IdxReader
     /// <exception cref="DataFormatException">A file is invalid, the counts differ, or a label is out of range.</exception>
     public static Dataset ReadDataset(string name, string imagesPath, string labelsPath, int classCount, int? limit = null)
     {
+        (int[] dims, byte[] pixels, byte[] labels) = ReadSamples(imagesPath, labelsPath, classCount, limit);
+        var features = new Tensor(dims[0], 1, dims[1], dims[2]);
+        ToUnitFloats(pixels, features.Span);
+        return new Dataset(name, features, Targets(labels), classCount);
+    }
+
+    /// <summary>Reads and checks an image file and its label file, leaving the pixels as bytes.</summary>
+    /// <param name="imagesPath">The image file.</param>
+    /// <param name="labelsPath">The label file.</param>
+    /// <param name="classCount">The number of classes; every label must be below it.</param>
+    /// <param name="limit">Read at most this many samples, or <see langword="null"/> for all.</param>
+    /// <returns>The image shape (count, rows, columns), the pixels and the labels.</returns>
+    /// <exception cref="DataFormatException">A file is invalid, the counts differ, a label is out of range, or there are no pixels.</exception>
+    internal static (int[] Dims, byte[] Pixels, byte[] Labels) ReadSamples(string imagesPath, string labelsPath, int classCount, int? limit)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
         (int[] dims, byte[] pixels, int imageCount) = Read(imagesPath, ImagesMagic, "images (count, rows, columns)", limit);
         (_, byte[] labels, int labelCount) = Read(labelsPath, LabelsMagic, "labels (count)", limit);
@@ -70,11 +85,17 @@ public static class IdxReader
                 $"the image file holds no pixels (shape {Tensor.FormatShape(dims)}); a dataset needs at least one non-empty image.");
         }
 
-        var features = new Tensor(dims[0], 1, dims[1], dims[2]);
-        ToUnitFloats(pixels, features.Span);
+        return (dims, pixels, labels);
+    }
+
+    /// <summary>Labels as a float tensor of class indices.</summary>
+    /// <param name="labels">The labels.</param>
+    /// <returns>The tensor, shape (N).</returns>
+    internal static Tensor Targets(ReadOnlySpan<byte> labels)
+    {
         var targets = new Tensor(labels.Length);
         TensorPrimitives.ConvertChecked<byte, float>(labels, targets.Span);
-        return new Dataset(name, features, targets, classCount);
+        return targets;
     }
 
     /// <summary>Converts bytes to floats in [0, 1] (value / 255), as torchvision's <c>ToTensor</c>.</summary>

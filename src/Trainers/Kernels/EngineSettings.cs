@@ -32,8 +32,9 @@ public static class EngineSettings
     private static volatile bool s_useNativeBlas = ReadBlasChoice() != BlasChoice.Managed;
 
     /// <summary>Gets or sets the largest number of threads one engine operation may use (default: <see cref="Environment.ProcessorCount"/>).</summary>
-    /// <remarks>1 makes every operation single-threaded and fully deterministic. The value is passed on to OpenBLAS
-    /// (<c>openblas_set_num_threads</c>) when it is loaded.</remarks>
+    /// <remarks>1 makes every operation single-threaded and fully deterministic. OpenBLAS itself always runs on one thread
+    /// (its pthread server spins on <c>sched_yield</c> between calls); with more than one thread allowed, products large enough
+    /// to split run on the managed kernel, over the engine's threads.</remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public static int MaxDegreeOfParallelism
     {
@@ -42,7 +43,6 @@ public static class EngineSettings
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
             s_maxDegreeOfParallelism = value;
-            NativeBlas.SetThreadCount(value);
         }
     }
 
@@ -67,8 +67,13 @@ public static class EngineSettings
     /// <summary>Gets why no BLAS library could be loaded (the names tried and how to install one), or null when one is loaded or none was looked for.</summary>
     public static string? NativeBlasLoadError => NativeBlas.IsAvailable ? null : NativeBlas.LoadError;
 
-    /// <summary>Gets the name of the backend that a large product uses with the current settings: <c>"openblas"</c> or <c>"managed"</c>.</summary>
-    public static string GemmBackend => UseNativeBlas && NativeBlas.IsAvailable ? "openblas" : "managed";
+    /// <summary>Gets the kernel family the loaded OpenBLAS picked for this CPU (<c>openblas_get_corename</c>, e.g. <c>SkylakeX</c>), or null.</summary>
+    public static string? NativeBlasCoreName => NativeBlas.IsAvailable ? NativeBlas.CoreName : null;
+
+    /// <summary>Gets the name of the backend that matrix products use with the current settings: <c>"openblas"</c> or <c>"managed"</c>.</summary>
+    /// <remarks>"managed" also when OpenBLAS is loaded but runs generic pre-AVX2 kernels on this CPU (see <see cref="NativeBlasCoreName"/>;
+    /// <c>OPENBLAS_CORETYPE</c> set before start-up picks its kernels by hand), unless <c>MLGI_BLAS=openblas</c>.</remarks>
+    public static string GemmBackend => UseNativeBlas && NativeBlas.IsAvailable && (ForceNativeBlas || !NativeBlas.RunsGenericKernels) ? "openblas" : "managed";
 
     /// <summary>Gets a value indicating whether <c>MLGI_BLAS=openblas</c> asked for OpenBLAS on every product size.</summary>
     internal static bool ForceNativeBlas { get; } = ReadBlasChoice() == BlasChoice.OpenBlas;

@@ -43,10 +43,12 @@ public static class Gemm
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        GemmBackend backend = EngineSettings.UseNativeBlas && PrefersNative(m, n) && NativeBlas.IsAvailable
+        int threads = EngineSettings.MaxDegreeOfParallelism;
+        GemmBackend backend = EngineSettings.UseNativeBlas && PrefersNative(m, n, k, threads) && NativeBlas.IsAvailable
+            && (EngineSettings.ForceNativeBlas || !NativeBlas.RunsGenericKernels)
             ? GemmBackend.OpenBlas
             : GemmBackend.Managed;
-        MultiplyOn(backend, GemmKernel.Auto, EngineSettings.MaxDegreeOfParallelism, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        MultiplyOn(backend, GemmKernel.Auto, threads, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>
@@ -94,17 +96,23 @@ public static class Gemm
     /// Whether OpenBLAS is expected to beat the managed kernel on this shape (always true under <c>MLGI_BLAS=openblas</c>).
     /// </summary>
     /// <remarks>
-    /// Measured on one AVX-512 core (CPU time, Xeon @ 2.5 GHz, OpenBLAS 0.3.21 SkylakeX): OpenBLAS wins on small products
+    /// <para>Measured on one AVX-512 core (CPU time, Xeon @ 2.5 GHz, OpenBLAS 0.3.21 SkylakeX): OpenBLAS wins on small products
     /// (16³: 0.18 vs 0.8 µs; 64×10×84: 2.1 vs 8 µs; its call overhead is tiny and it has dedicated small-matrix kernels) and on
     /// big square ones (512³: about 1.3×); the two are level on the MLP and fully connected shapes (64×256×784, 64×120×576,
     /// 64×784×256: within ±10%); the managed kernel wins on few-row, very wide products (see <see cref="ShortWideRows"/>),
-    /// the only ones kept off OpenBLAS.
+    /// the only ones kept off OpenBLAS by shape.
+    /// </para>
+    /// <para>OpenBLAS runs on one thread (see <see cref="NativeBlas"/>), so with more than one thread allowed a product big enough
+    /// to split (<see cref="ManagedGemm.ParallelThreshold"/> multiply-adds) goes to the managed kernel, which splits it.</para>
     /// </remarks>
     /// <param name="m">Rows of C.</param>
     /// <param name="n">Columns of C.</param>
+    /// <param name="k">Inner dimension.</param>
+    /// <param name="threads">Most threads allowed.</param>
     /// <returns>True to call OpenBLAS.</returns>
-    internal static bool PrefersNative(int m, int n) =>
-        EngineSettings.ForceNativeBlas || m > ShortWideRows || n < ShortWideColumns;
+    internal static bool PrefersNative(int m, int n, int k, int threads) =>
+        EngineSettings.ForceNativeBlas
+        || ((m > ShortWideRows || n < ShortWideColumns) && (threads == 1 || ((long)m * n * k) < ManagedGemm.ParallelThreshold));
 
     /// <summary>Checks dimensions, leading dimensions and span lengths as CBLAS does, but by throwing.</summary>
     /// <param name="transposeA">Use Aᵀ.</param>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace MLGradientInsight.Trainers.Kernels;
 
@@ -16,6 +17,13 @@ internal static unsafe class NativeBlas
     private const int CblasNoTrans = 111;
     private const int CblasTrans = 112;
 
+    // OpenBLAS DYNAMIC_ARCH kernel families without AVX2 (names as openblas_get_corename spells them).
+    private static readonly HashSet<string> s_preAvx2Cores = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Sandybridge", "Atom", "Katmai", "Coppermine", "Northwood",
+        "Banias", "Opteron", "Opteron_SSE3", "Barcelona", "Bobcat", "Bulldozer", "Piledriver", "Steamroller", "Excavator",
+    };
+
     private static readonly Lazy<State> s_state = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Gets a value indicating whether <c>cblas_sgemm</c> was loaded (loads on first call unless <c>MLGI_BLAS=managed</c>).</summary>
@@ -27,6 +35,16 @@ internal static unsafe class NativeBlas
     /// <summary>Gets <c>openblas_get_config()</c>, or null when the library does not export it.</summary>
     public static string? Configuration => s_state.Value.Configuration;
 
+    /// <summary>Gets <c>openblas_get_corename()</c> (the kernel family a DYNAMIC_ARCH build picked for this CPU, e.g. <c>SkylakeX</c>), or null.</summary>
+    public static string? CoreName => s_state.Value.CoreName;
+
+    /// <summary>
+    /// Gets a value indicating whether the loaded OpenBLAS runs kernels older than this CPU's vector units: a DYNAMIC_ARCH
+    /// build that does not know the CPU model falls back to a generic core (OpenBLAS 0.3.21 on Emerald Rapids, CPU model 207:
+    /// <c>Prescott</c>, SSE3 only), measured 2–5× slower than the managed kernel on every LeNet-5 product.
+    /// </summary>
+    public static bool RunsGenericKernels => IsAvailable && IsGenericCore(CoreName, Avx2.IsSupported && Fma.IsSupported);
+
     /// <summary>Gets why nothing loaded, or null.</summary>
     public static string? LoadError => s_state.Value.LoadError;
 
@@ -34,6 +52,7 @@ internal static unsafe class NativeBlas
     internal static IReadOnlyList<string> Candidates { get; } = BuildCandidates();
 
     /// <summary>Passes a thread count to OpenBLAS (<c>openblas_set_num_threads</c>) if the library is already loaded and exports it.</summary>
+    /// <remarks>The engine itself keeps OpenBLAS at one thread (see <see cref="Load"/>); benchmarks call this to compare.</remarks>
     /// <param name="threads">The thread count (≥ 1).</param>
     public static void SetThreadCount(int threads)
     {
@@ -42,6 +61,9 @@ internal static unsafe class NativeBlas
             s_state.Value.SetNumThreads(threads);
         }
     }
+
+    /// <summary>Gets OpenBLAS's current thread count (<c>openblas_get_num_threads</c>), or null when not loaded or not exported.</summary>
+    public static int? ThreadCount => IsAvailable && s_state.Value.GetNumThreads != null ? s_state.Value.GetNumThreads() : null;
 
     /// <summary>
     /// Row-major <c>cblas_sgemm</c> on validated arguments: C ← α·op(A)·op(B) + β·C.
@@ -79,6 +101,13 @@ internal static unsafe class NativeBlas
                 m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
         }
     }
+
+    /// <summary>Whether an OpenBLAS core name is a pre-AVX2 kernel family while the CPU has AVX2 and FMA.</summary>
+    /// <param name="coreName">The name <c>openblas_get_corename</c> returned, or null when the library does not say.</param>
+    /// <param name="cpuHasAvx2">Whether this CPU has AVX2 and FMA.</param>
+    /// <returns>True when OpenBLAS would leave the CPU's AVX2/AVX-512 units unused.</returns>
+    internal static bool IsGenericCore(string? coreName, bool cpuHasAvx2) =>
+        cpuHasAvx2 && coreName is not null && s_preAvx2Cores.Contains(coreName.Trim());
 
     private static void ThrowNotAvailable() =>
         throw new InvalidOperationException($"No BLAS library is loaded ({LoadError}). Check EngineSettings.NativeBlasAvailable before calling.");
@@ -162,8 +191,22 @@ internal static unsafe class NativeBlas
             };
             if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out nint setThreads))
             {
+                // One thread: the engine splits work over its own threads (convolutions by sample, large products in the
+                // managed kernel). OpenBLAS's pthread server keeps its threads spinning on sched_yield between calls:
+                // with 2 threads on 2 cores that was 304,670 sched_yield calls and 4 s of kernel time in a LeNet-5 epoch.
                 state.SetNumThreads = (delegate* unmanaged[Cdecl]<int, void>)setThreads;
-                state.SetNumThreads(EngineSettings.MaxDegreeOfParallelism);
+                state.SetNumThreads(1);
+            }
+
+            if (NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out nint getThreads))
+            {
+                state.GetNumThreads = (delegate* unmanaged[Cdecl]<int>)getThreads;
+            }
+
+            if (NativeLibrary.TryGetExport(handle, "openblas_get_corename", out nint getCoreName))
+            {
+                byte* core = ((delegate* unmanaged[Cdecl]<byte*>)getCoreName)();
+                state.CoreName = core == null ? null : Marshal.PtrToStringUTF8((nint)core)?.Trim();
             }
 
             if (NativeLibrary.TryGetExport(handle, "openblas_get_config", out nint getConfig))
@@ -189,10 +232,14 @@ internal static unsafe class NativeBlas
 
         public string? Configuration { get; set; }
 
+        public string? CoreName { get; set; }
+
         public string? LoadError { get; init; }
 
         public delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm { get; init; }
 
         public delegate* unmanaged[Cdecl]<int, void> SetNumThreads { get; set; }
+
+        public delegate* unmanaged[Cdecl]<int> GetNumThreads { get; set; }
     }
 }

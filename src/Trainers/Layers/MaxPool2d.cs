@@ -15,8 +15,14 @@ public sealed class MaxPool2d : Pool2d
 {
     private readonly Tensor _output = new(1, 1, 1, 1);
     private readonly Tensor _inputGradient = new(1, 1, 1, 1);
+    // Batches at least this big (input values) are split by planes over the engine's threads (a LeNet-5 pool1 batch: 345,600).
+    private const int ParallelThreshold = 1 << 15;
+    private const int MaxChunks = 8;
+    private readonly Job _forwardJob;
+    private readonly Job _backwardJob;
     private int[] _argMax = [];
     private Tensor? _input;
+    private Tensor? _outputGradient;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="name">The layer name (<c>pool1</c>).</param>
@@ -27,6 +33,8 @@ public sealed class MaxPool2d : Pool2d
     public MaxPool2d(string name, int kernelSize, int? stride = null, int padding = 0)
         : base(name, kernelSize, stride, padding)
     {
+        _forwardJob = new Job(this, forward: true);
+        _backwardJob = new Job(this, forward: false);
     }
 
     /// <inheritdoc/>
@@ -43,17 +51,39 @@ public sealed class MaxPool2d : Pool2d
             _argMax = new int[_output.Length];
         }
 
-        ReadOnlySpan<float> x = input.Span;
-        Span<float> y = _output.Span;
-        Span<int> arg = _argMax;
+        RunByPlanes(_forwardJob, planes, planes * h * w);
+        return _output;
+    }
+
+    // Planes are independent and each is computed the same way whichever chunk or thread takes it: bit-identical for any
+    // thread count. Small batches stay on the calling thread.
+    private static void RunByPlanes(Job job, int planes, long work)
+    {
+        if (work < ParallelThreshold || EngineSettings.MaxDegreeOfParallelism == 1)
+        {
+            job.RunPlanes(0, planes);
+            return;
+        }
+
+        job.Planes = planes;
+        job.Run(Math.Min(MaxChunks, planes));
+    }
+
+    private void ForwardPlanes(int first, int last)
+    {
+        Tensor input = _input!;
+        int h = input.Dim(2), w = input.Dim(3), oh = _output.Dim(2), ow = _output.Dim(3), count = last - first;
+        ReadOnlySpan<float> x = input.Span.Slice(first * h * w, count * h * w);
+        Span<float> y = _output.Span.Slice(first * oh * ow, count * oh * ow);
+        Span<int> arg = _argMax.AsSpan(first * oh * ow, count * oh * ow);
         int k = KernelSize, s = Stride, p = Padding;
         if (k == 2 && s == 2 && p == 0)
         {
-            Forward2x2(x, y, arg, planes, h, w, oh, ow);
-            return _output;
+            Forward2x2(x, y, arg, count, h, w, oh, ow);
+            return;
         }
 
-        for (int plane = 0; plane < planes; plane++)
+        for (int plane = 0; plane < count; plane++)
         {
             ReadOnlySpan<float> src = x.Slice(plane * h * w, h * w);
             int o = plane * oh * ow;
@@ -73,8 +103,6 @@ public sealed class MaxPool2d : Pool2d
                 }
             }
         }
-
-        return _output;
     }
 
     // The common 2×2 window with stride 2 and no padding, unrolled; same choice of winner as WindowArgMax
@@ -218,22 +246,28 @@ public sealed class MaxPool2d : Pool2d
             return null;
         }
 
-        int planes = input.Dim(0) * input.Dim(1), inPlane = input.Dim(2) * input.Dim(3), outPlane = _output.Dim(2) * _output.Dim(3);
+        int planes = input.Dim(0) * input.Dim(1);
         _inputGradient.Resize(input.Shape);
-        Span<float> dx = _inputGradient.Span;
+        _outputGradient = outputGradient;
+        RunByPlanes(_backwardJob, planes, input.Length);
+        _outputGradient = null;
+        return _inputGradient;
+    }
+
+    private void BackwardPlanes(int first, int last)
+    {
+        Tensor input = _input!;
+        int inPlane = input.Dim(2) * input.Dim(3), outPlane = _output.Dim(2) * _output.Dim(3), count = last - first;
+        Span<float> dx = _inputGradient.Span.Slice(first * inPlane, count * inPlane);
         dx.Clear();
-        ReadOnlySpan<float> dy = outputGradient.Span;
-        ReadOnlySpan<int> arg = _argMax;
-        if (dy.Length < planes * outPlane || arg.Length < planes * outPlane)
-        {
-            throw new ArgumentException("Pooling buffers are shorter than the shapes need.");
-        }
+        ReadOnlySpan<float> dy = _outputGradient!.Span.Slice(first * outPlane, count * outPlane);
+        ReadOnlySpan<int> arg = _argMax.AsSpan(first * outPlane, count * outPlane);
 
         // Every stored winner index lies inside its plane (checked when it was written), so no bounds checks here.
         ref float dxr = ref MemoryMarshal.GetReference(dx);
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref int ar = ref MemoryMarshal.GetReference(arg);
-        for (int plane = 0, o = 0; plane < planes; plane++)
+        for (int plane = 0, o = 0; plane < count; plane++)
         {
             ref float dst = ref Unsafe.Add(ref dxr, plane * inPlane);
             for (int i = 0; i < outPlane; i++, o++)
@@ -241,7 +275,29 @@ public sealed class MaxPool2d : Pool2d
                 Unsafe.Add(ref dst, Unsafe.Add(ref ar, o)) += Unsafe.Add(ref dyr, o);
             }
         }
+    }
 
-        return _inputGradient;
+    // Chunk c of the current run takes planes [c·P/chunks, (c+1)·P/chunks).
+    private sealed class Job(MaxPool2d layer, bool forward) : ChunkedWork
+    {
+        public int Planes { get; set; }
+
+        public void RunPlanes(int first, int last)
+        {
+            if (forward)
+            {
+                layer.ForwardPlanes(first, last);
+            }
+            else
+            {
+                layer.BackwardPlanes(first, last);
+            }
+        }
+
+        protected override void RunChunk(int chunk)
+        {
+            int chunks = Math.Min(MaxChunks, Planes);
+            RunPlanes((int)((long)chunk * Planes / chunks), (int)((long)(chunk + 1) * Planes / chunks));
+        }
     }
 }

@@ -75,12 +75,20 @@ public sealed record NeuralNetworkOptions
     /// <summary>Gets a receiver of live steps (loss and network activity); null for none.</summary>
     public IProgress<NeuralNetworkProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// Gets the engine that trains the network: <see cref="ManagedEngine.Default"/> (the default), or e.g.
+    /// <c>TorchSharpEngine.Default</c> from MLGradientInsight.Trainers.Torch. The fitted model scores with the managed
+    /// network either way.
+    /// </summary>
+    public INeuralNetworkEngine Engine { get; init; } = ManagedEngine.Default;
+
     /// <summary>Checks every setting and builds nothing.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; <see cref="ArgumentException.ParamName"/> names the property.</exception>
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(FeatureColumnName, nameof(FeatureColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(LabelColumnName, nameof(LabelColumnName));
+        ArgumentNullException.ThrowIfNull(Engine, nameof(Engine));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs, nameof(Epochs));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate))

@@ -63,68 +63,45 @@ public sealed class NeuralNetworkTrainer : IEstimator<NeuralNetworkModel>
         string description = _options.Network is null ? ModelSpec.Parse(_options.Model).Describe(columns.FeatureLength, outputs) : $"user network '{network.Name}'";
         CheckNetworkFits(network, columns, outputs);
 
-        Loss loss = _multiclass ? new SoftmaxCrossEntropyLoss() : new MseLoss();
-        Optimizer optimizer = OptimizerSpec.Create(_options.Optimizer, network, _options.LearningRate, _options.Momentum, _options.WeightDecay);
-        var trainer = new Trainer(network, loss, optimizer, new TrainerOptions
-        {
-            Epochs = _options.Epochs,
-            BatchSize = _options.BatchSize,
-            Seed = seed,
-            Scheduler = OptimizerSpec.CreateSchedule(_options.Schedule, _options.Epochs),
-        });
-
-        channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture, $"NeuralNetwork: {description}, {network.ParameterCount} parameters, {train.Count} rows, {_options.Optimizer} lr {_options.LearningRate}, {_options.Epochs} epochs, batch {_options.BatchSize}, seed {seed}."));
+        INeuralNetworkEngine engine = _options.Engine;
+        channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture, $"NeuralNetwork: {description}, {network.ParameterCount} parameters, {train.Count} rows, {_options.Optimizer} lr {_options.LearningRate}, {_options.Epochs} epochs, batch {_options.BatchSize}, seed {seed}, engine {engine.Name}."));
         var memory = new InMemoryActivitySink();
         RunWriter? writer = null;
-        GradientActivityTracker? tracker = null;
-        var subscriptions = new List<IDisposable>();
         TrainingResult result;
         try
         {
-            if (_options.TrackActivity)
+            if (_options.TrackActivity && _options.RunStorePath is { } storePath)
             {
-                if (_options.RunStorePath is { } storePath)
+                string config = JsonSerializer.Serialize(new Dictionary<string, string>
                 {
-                    string config = JsonSerializer.Serialize(new Dictionary<string, string>
-                    {
-                        ["source"] = "ML.NET NeuralNetwork",
-                        ["model"] = description,
-                        ["optimizer"] = _options.Optimizer,
-                        ["learning_rate"] = _options.LearningRate.ToString(CultureInfo.InvariantCulture),
-                        ["epochs"] = _options.Epochs.ToString(CultureInfo.InvariantCulture),
-                        ["batch"] = _options.BatchSize.ToString(CultureInfo.InvariantCulture),
-                        ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
-                    });
-                    writer = RunStore.Open(storePath).StartRun(_options.RunName ?? description, config, network.Summary(train.SampleShape));
-                    channel.Info(MessageSensitivity.None, $"NeuralNetwork: recording run {writer.RunId} to {Path.GetFullPath(storePath)}.");
-                }
-
-                GradientActivityOptions activityOptions = (_options.Activity ?? new GradientActivityOptions()) with { RunId = writer?.RunId ?? _options.Activity?.RunId ?? "" };
-                tracker = network.CreateActivityTracker(activityOptions);
-                subscriptions.Add(tracker.Attach(trainer, writer is null ? memory : new TeeSink(memory, writer)));
-                if (writer is not null)
-                {
-                    RunWriter w = writer;
-                    subscriptions.Add(trainer.OnStepCompleted((in TrainingStepContext c) => w.WriteStep(in c)));
-                    subscriptions.Add(trainer.OnEpochCompleted(w.WriteEpoch));
-                }
+                    ["source"] = "ML.NET NeuralNetwork",
+                    ["engine"] = engine.Name,
+                    ["model"] = description,
+                    ["optimizer"] = _options.Optimizer,
+                    ["learning_rate"] = _options.LearningRate.ToString(CultureInfo.InvariantCulture),
+                    ["epochs"] = _options.Epochs.ToString(CultureInfo.InvariantCulture),
+                    ["batch"] = _options.BatchSize.ToString(CultureInfo.InvariantCulture),
+                    ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+                });
+                writer = RunStore.Open(storePath).StartRun(_options.RunName ?? description, config, network.Summary(train.SampleShape));
+                channel.Info(MessageSensitivity.None, $"NeuralNetwork: recording run {writer.RunId} to {Path.GetFullPath(storePath)}.");
             }
 
-            if (_options.Progress is { } progress)
+            result = engine.Train(new NeuralNetworkTrainingJob
             {
-                GradientActivityTracker? t = tracker;
-                int epochs = _options.Epochs;
-                subscriptions.Add(trainer.OnStepCompleted((in TrainingStepContext c) =>
-                    progress.Report(new NeuralNetworkProgress(c.Step, c.Epoch, epochs, c.Loss, t is { LastStep.HasActivity: true } && t.LastStep.Step == c.Step ? t.LastStep.Network.Activity : double.NaN))));
-            }
-
-            subscriptions.Add(trainer.OnEpochCompleted(e => channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
-                $"NeuralNetwork: epoch {e.Epoch}/{_options.Epochs} train loss {e.TrainLoss:G4}{(_multiclass ? $" accuracy {e.TrainAccuracy:P1}" : "")}{(validation is null ? "" : $", validation loss {e.ValidationLoss:G4}")}"))));
-            result = trainer.Fit(train, validation);
-            foreach (IDisposable s in subscriptions)
-            {
-                s.Dispose();
-            }
+                Network = network,
+                Train = train,
+                Validation = validation,
+                Multiclass = _multiclass,
+                Options = _options,
+                Seed = seed,
+                ActivitySink = !_options.TrackActivity ? null : writer is null ? memory : new TeeSink(memory, writer),
+                ActivityOptions = (_options.Activity ?? new GradientActivityOptions()) with { RunId = writer?.RunId ?? _options.Activity?.RunId ?? "" },
+                Steps = writer,
+                Progress = _options.Progress is { } progress ? progress.Report : null,
+                EpochCompleted = e => channel.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
+                    $"NeuralNetwork: epoch {e.Epoch}/{_options.Epochs} train loss {e.TrainLoss:G4}{(_multiclass ? $" accuracy {e.TrainAccuracy:P1}" : "")}{(validation is null ? "" : $", validation loss {e.ValidationLoss:G4}")}")),
+            });
 
             if (result.Status == TrainingStatus.NonFinite)
             {
@@ -137,11 +114,6 @@ public sealed class NeuralNetworkTrainer : IEstimator<NeuralNetworkModel>
         }
         finally
         {
-            foreach (IDisposable s in subscriptions)
-            {
-                s.Dispose();
-            }
-
             writer?.Dispose();
         }
 

@@ -29,6 +29,88 @@ internal static class ActivityKernel
     /// <param name="RootExponent">p.</param>
     internal readonly record struct Settings(float Absolute, float Relative, float Keep, float Smoothing, float RootExponent);
 
+    /// <summary>
+    /// Σ values accumulated in double and rounded once to float: the grouped value of a unit or tensor (000 §3.4.1). Any
+    /// engine that sums in double gets the same float (a float sum's result depends on its order, and a layer's gradients
+    /// often cancel — the output layer's sum under softmax cross-entropy is 0 up to rounding). NaN and ∞ propagate.
+    /// </summary>
+    internal static float Sum(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        double sum = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 2 * Vector256<float>.Count)
+        {
+            ref float start = ref MemoryMarshal.GetReference(values);
+            Vector256<double> a = Vector256<double>.Zero, b = Vector256<double>.Zero;
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref start, (nuint)i));
+                a += lower;
+                b += upper;
+            }
+
+            sum = Vector256.Sum(a + b);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            sum += values[i];
+        }
+
+        return (float)sum;
+    }
+
+    /// <summary>
+    /// Σ θ² and Σ (θ − θ_before)² in one pass over both spans (the weight and update norms of a step): float lanes over
+    /// blocks of <see cref="Block"/> elements, then double, as the activity pass sums.
+    /// </summary>
+    /// <param name="weights">θ after the update.</param>
+    /// <param name="before">θ before the update, the same length.</param>
+    /// <param name="squares">Σ θ².</param>
+    /// <param name="updateSquares">Σ (θ − θ_before)².</param>
+    internal static void WeightSums(ReadOnlySpan<float> weights, ReadOnlySpan<float> before, out double squares, out double updateSquares)
+    {
+        if (before.Length != weights.Length)
+        {
+            throw new ArgumentException($"Slices differ in length: weights {weights.Length}, before {before.Length}.", nameof(before));
+        }
+
+        squares = 0;
+        updateSquares = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && weights.Length >= Vector256<float>.Count)
+        {
+            int width = Vector256<float>.Count;
+            int end = weights.Length - (weights.Length % width);
+            ref float wRef = ref MemoryMarshal.GetReference(weights);
+            ref float bRef = ref MemoryMarshal.GetReference(before);
+            for (int start = 0; start < end; start += Block)
+            {
+                int stop = Math.Min(end, start + Block);
+                Vector256<float> sq = Vector256<float>.Zero, up = Vector256<float>.Zero;
+                for (int k = start; k < stop; k += width)
+                {
+                    Vector256<float> w = Vector256.LoadUnsafe(ref wRef, (nuint)k);
+                    Vector256<float> d = w - Vector256.LoadUnsafe(ref bRef, (nuint)k);
+                    sq += w * w;
+                    up += d * d;
+                }
+
+                squares += Vector256.Sum(sq);
+                updateSquares += Vector256.Sum(up);
+            }
+
+            i = end;
+        }
+
+        for (; i < weights.Length; i++)
+        {
+            float w = weights[i], d = w - before[i];
+            squares += w * w;
+            updateSquares += d * d;
+        }
+    }
+
     /// <summary>Step 1: g_prev ← g (non-finite values store 0); counts non-finite values and Σ g².</summary>
     internal static void First(ReadOnlySpan<float> g, Span<float> previous, ref ActivitySums sums)
     {

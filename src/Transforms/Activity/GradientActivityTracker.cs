@@ -243,6 +243,7 @@ public sealed unsafe class GradientActivityTracker
             layer.Sums = default;
             layer.RawSquares = 0;
             layer.RawNonFinite = 0;
+            layer.External = false;
             layer.WeightNorm = double.NaN;
             layer.UpdateNorm = double.NaN;
             layer.WeightSquares = 0;
@@ -335,6 +336,11 @@ public sealed unsafe class GradientActivityTracker
         {
             foreach (LayerState layer in _layers)
             {
+                if (layer.External)
+                {
+                    continue;
+                }
+
                 Process(layer, layer.Grouped!, 0, _options.Grouping == ActivityGrouping.Unit ? layer.ValueCount : 0, 0);
                 layer.Sums.NonFinite = layer.RawNonFinite;
                 layer.Sums.SumSquares = layer.RawSquares;
@@ -352,7 +358,12 @@ public sealed unsafe class GradientActivityTracker
         {
             ref ActivitySums s = ref layer.Sums;
             int n = layer.ValueCount;
-            if (phase == warmup)
+            if (phase == warmup && layer.External)
+            {
+                // The adapter divided M itself and gave Σ M in SumMean.
+                layer.MeanOfMean = s.SumMean / n;
+            }
+            else if (phase == warmup)
             {
                 // End of warm-up: M = mean of the W collected changes (000 §3.4.3).
                 TensorPrimitives.Divide(layer.Mean, warmup, layer.Mean);
@@ -460,14 +471,74 @@ public sealed unsafe class GradientActivityTracker
     public void SetWeightsAfterUpdate(int tensorIndex, ReadOnlySpan<float> weights)
     {
         float[] before = WeightBuffer(tensorIndex, weights.Length);
+        ActivityKernel.WeightSums(weights, before, out double squares, out double updateSquares);   // one pass over θ and θ_before
+        AddWeightSquares(tensorIndex, squares, updateSquares);
+    }
+
+    /// <summary>
+    /// Adds a tracked tensor's ‖θ‖² and ‖θ − θ_before‖² computed elsewhere (an adapter that keeps θ_before on a device);
+    /// the same effect as <see cref="SetWeightsAfterUpdate"/>.
+    /// </summary>
+    internal void AddWeightSquares(int tensorIndex, double weightSquares, double updateSquares)
+    {
+        _ = WeightBuffer(tensorIndex, _tensors[tensorIndex].Length);
         LayerState layer = _layers[_layerOfTensor[tensorIndex]];
-        layer.WeightSquares += TensorPrimitives.SumOfSquares(weights);
-        float d = TensorPrimitives.Distance(weights, before);
-        layer.UpdateSquares += (double)d * d;
+        layer.WeightSquares += weightSquares;
+        layer.UpdateSquares += updateSquares;
         layer.WeightTensors++;
         layer.WeightNorm = Math.Sqrt(layer.WeightSquares);
         layer.UpdateNorm = Math.Sqrt(layer.UpdateSquares);
     }
+
+    /// <summary>
+    /// Gives the sums of one layer's step computed elsewhere — the same pass as <see cref="ActivityKernel"/> run by an engine
+    /// adapter on a device, with the state (g_prev, M) kept there — instead of <see cref="AddGradient"/> for its tensors.
+    /// </summary>
+    /// <param name="layer">The layer index.</param>
+    /// <param name="sums">The layer's sums. In the step that ends warm-up, <see cref="ActivitySums.SumMean"/> is Σ M after
+    /// the division by W (the relative threshold of the next step comes from it).</param>
+    /// <param name="unitOffset">The layer's unit that <paramref name="unitSums"/>[0] belongs to.</param>
+    /// <param name="unitSums">With <see cref="ActivityDetail.Unit"/> in an active step: Σ dI per unit; else empty.</param>
+    /// <param name="unitIncluded">With <see cref="ActivityDetail.Unit"/> in an active step: included elements per unit; else empty.</param>
+    internal void AddExternalSums(int layer, in ActivitySums sums, int unitOffset, ReadOnlySpan<double> unitSums, ReadOnlySpan<double> unitIncluded)
+    {
+        if (!_inStep)
+        {
+            ThrowInvalid("Call BeginStep before AddExternalSums.");
+        }
+
+        LayerState state = _layers[layer];
+        state.External = true;
+        state.Sums.Add(sums);
+        foreach (int t in state.Tensors)
+        {
+            _seen[t] = true;
+        }
+
+        if (state.UnitSum is not null && unitSums.Length > 0)
+        {
+            for (int u = 0; u < unitSums.Length; u++)
+            {
+                state.UnitSum[unitOffset + u] += unitSums[u];
+                state.UnitIncluded![unitOffset + u] += (long)unitIncluded[u];
+            }
+        }
+    }
+
+    /// <summary>Where tensor <paramref name="tensorIndex"/>'s values start in its layer's state (g_prev, M).</summary>
+    internal int ValueOffset(int tensorIndex) => _valueOffset[tensorIndex];
+
+    /// <summary>The first unit of tensor <paramref name="tensorIndex"/> in its layer's per-unit arrays.</summary>
+    internal int UnitOffset(int tensorIndex) => _unitOffset[tensorIndex];
+
+    /// <summary>The number of tracked values of a layer (elements, units or tensors, by grouping).</summary>
+    internal int ValueCount(int layer) => _layers[layer].ValueCount;
+
+    /// <summary>The mean of M over a layer after the last step (× <see cref="GradientActivityOptions.RelativeThreshold"/> = the relative threshold).</summary>
+    internal double MeanOfMean(int layer) => _layers[layer].MeanOfMean;
+
+    /// <summary>The host state of a layer, for an adapter that moves it to or from a device: g_prev and M.</summary>
+    internal (float[] Previous, float[] Mean) HostState(int layer) => (_layers[layer].Previous, _layers[layer].Mean);
 
     /// <summary>Sets the learning rate of a tracked layer for the last step (its records' <c>learning_rate</c>).</summary>
     /// <param name="layer">The layer index.</param>
@@ -657,7 +728,7 @@ public sealed unsafe class GradientActivityTracker
 
         if (_options.Grouping == ActivityGrouping.Tensor)
         {
-            grouped[offset] += TensorPrimitives.Sum(gradient);
+            grouped[offset] += ActivityKernel.Sum(gradient);
             return;
         }
 
@@ -665,7 +736,7 @@ public sealed unsafe class GradientActivityTracker
         int row = gradient.Length / units;
         for (int u = 0; u < units; u++)
         {
-            grouped[offset + u] += TensorPrimitives.Sum(gradient.Slice(u * row, row));
+            grouped[offset + u] += ActivityKernel.Sum(gradient.Slice(u * row, row));
         }
     }
 
@@ -938,6 +1009,7 @@ public sealed unsafe class GradientActivityTracker
         public ActivitySums Sums;
         public double RawSquares;
         public long RawNonFinite;
+        public bool External;
         public double[]? UnitSum;
         public long[]? UnitIncluded;
         public double[] UnitActivity = [];

@@ -376,6 +376,36 @@ public sealed class RunStore
         return steps;
     }
 
+    /// <summary>Reads the closed loop's decisions of a run (<c>mlgi train --auto-adjust</c>), in the order they were made.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <returns>The decisions (empty for a run trained without --auto-adjust); missing learning rates are NaN.</returns>
+    /// <exception cref="ArgumentException">No run has this id.</exception>
+    public IReadOnlyList<AdvisorActionRecord> ReadAdvisorActions(string runId)
+    {
+        GetRun(runId);
+        using SqliteConnection connection = OpenConnection();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT step, action, outcome, old_lr, new_lr, evidence FROM advisor_actions WHERE run_id = $id ORDER BY seq";
+        command.Parameters.AddWithValue("$id", runId);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var actions = new List<AdvisorActionRecord>();
+        while (reader.Read())
+        {
+            actions.Add(new AdvisorActionRecord
+            {
+                Run = runId,
+                Step = reader.GetInt64(0),
+                Action = reader.GetString(1),
+                Outcome = reader.GetString(2),
+                OldLearningRate = SqliteValues.ReadDouble(reader, 3),
+                NewLearningRate = SqliteValues.ReadDouble(reader, 4),
+                Evidence = reader.GetString(5),
+            });
+        }
+
+        return actions;
+    }
+
     /// <summary>Reads the epoch rows of a run, ordered by epoch.</summary>
     /// <param name="runId">The run id.</param>
     /// <returns>The epochs; missing values are NaN.</returns>
@@ -677,13 +707,13 @@ public sealed class RunStore
         }
 
         CheckVersion(connection);
-        if (!tables.Contains("unit_activity"))
+        if (!tables.Contains("unit_activity") || !tables.Contains("advisor_actions"))
         {
-            // Version-1 stores made before per-unit rows existed: add the table (idempotent, so a race is harmless).
+            // Version-1 stores made before per-unit rows or advisor actions existed: add the tables (idempotent, so a race is harmless).
             using SqliteTransaction transaction = connection.BeginTransaction();
             using SqliteCommand create = connection.CreateCommand();
             create.Transaction = transaction;
-            create.CommandText = RunStoreSchema.CreateUnitActivity;
+            create.CommandText = RunStoreSchema.CreateUnitActivity + RunStoreSchema.CreateAdvisorActions;
             create.ExecuteNonQuery();
             transaction.Commit();
         }

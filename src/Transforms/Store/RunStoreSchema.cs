@@ -51,7 +51,7 @@ internal static class RunStoreSchema
             PRIMARY KEY (run_id, epoch)
         );
         CREATE INDEX runs_by_start ON runs (started_utc);
-        """ + CreateUnitActivity;
+        """ + CreateUnitActivity + CreateAdvisorActions;
 
     /// <summary>
     /// Creates the per-unit table (000 §3.4.4). Part of version 1; created on open in version-1 files made before it existed.
@@ -65,5 +65,24 @@ internal static class RunStoreSchema
             activity REAL,
             PRIMARY KEY (run_id, layer, step, unit)
         ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// Creates the closed loop's decisions table (<c>mlgi train --auto-adjust</c>). An additive part of version 1 like
+    /// <see cref="CreateUnitActivity"/>: created on open in version-1 files made before it existed; readers that do not
+    /// know it ignore it, so the version stays 1.
+    /// </summary>
+    public const string CreateAdvisorActions = """
+        CREATE TABLE IF NOT EXISTS advisor_actions (
+            run_id      TEXT    NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            seq         INTEGER NOT NULL,
+            step        INTEGER NOT NULL,
+            action      TEXT    NOT NULL,
+            outcome     TEXT    NOT NULL,
+            old_lr      REAL,
+            new_lr      REAL,
+            evidence    TEXT    NOT NULL,
+            PRIMARY KEY (run_id, seq)
+        );
         """;
 }

@@ -31,6 +31,8 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
     private SqliteCommand? _insertStep;
     private SqliteCommand? _insertEpoch;
     private SqliteCommand? _insertUnit;
+    private SqliteCommand? _insertAdvisorAction;
+    private int _advisorActions;
     private SqliteCommand? _heartbeat;
     private volatile Exception? _fault;
     private volatile bool _finished;
@@ -158,6 +160,18 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         ArgumentOutOfRangeException.ThrowIfNegative(record.Epoch, nameof(record));
         Enqueue(new PendingWrite(PendingKind.Epoch, null, 0, record.Epoch, record.TrainLoss, record.TrainAccuracy, record.ValidationLoss, record.ValidationAccuracy));
+    }
+
+    /// <summary>Enqueues one decision of the closed loop (<c>advisor_actions</c>); its <see cref="AdvisorActionRecord.Run"/> is ignored.</summary>
+    /// <param name="record">The decision; decisions keep the order they were written in.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The step is negative.</exception>
+    /// <exception cref="InvalidOperationException">The run is finished, or the background writer failed.</exception>
+    public void WriteAdvisorAction(AdvisorActionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentOutOfRangeException.ThrowIfNegative(record.Step, nameof(record));
+        Enqueue(new PendingWrite(PendingKind.AdvisorAction, null, record.Step, Interlocked.Increment(ref _advisorActions)) { Advice = record });
     }
 
     /// <summary>Blocks until every row written before this call is committed.</summary>
@@ -386,6 +400,7 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
             _insertStep!.Transaction = transaction;
             _insertEpoch!.Transaction = transaction;
             _insertUnit!.Transaction = transaction;
+            _insertAdvisorAction!.Transaction = transaction;
             _heartbeat!.Transaction = transaction;
 
             PendingWrite item = first;
@@ -499,6 +514,21 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
                 break;
             }
 
+            case PendingKind.AdvisorAction:
+            {
+                AdvisorActionRecord a = item.Advice!;
+                SqliteParameterCollection p = _insertAdvisorAction!.Parameters;
+                p[0].Value = item.Epoch;
+                p[1].Value = a.Step;
+                p[2].Value = a.Action;
+                p[3].Value = a.Outcome;
+                p[4].Value = SqliteValues.ToDb(a.OldLearningRate);
+                p[5].Value = SqliteValues.ToDb(a.NewLearningRate);
+                p[6].Value = a.Evidence;
+                _insertAdvisorAction.ExecuteNonQuery();
+                break;
+            }
+
             default:
                 throw new UnreachableException($"Unexpected pending write kind {item.Kind}.");
         }
@@ -516,6 +546,9 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
         _insertUnit = Prepare(
             "INSERT OR REPLACE INTO unit_activity (run_id, step, layer, unit, activity) VALUES ($run, $p0, $p1, $p2, $p3)",
             4);
+        _insertAdvisorAction = Prepare(
+            "INSERT OR REPLACE INTO advisor_actions (run_id, seq, step, action, outcome, old_lr, new_lr, evidence) VALUES ($run, $p0, $p1, $p2, $p3, $p4, $p5, $p6)",
+            7);
         _heartbeat = Prepare("UPDATE runs SET heartbeat_utc = $p0 WHERE id = $run", 1);
     }
 
@@ -541,6 +574,7 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
         _insertStep?.Dispose();
         _insertEpoch?.Dispose();
         _insertUnit?.Dispose();
+        _insertAdvisorAction?.Dispose();
         _heartbeat?.Dispose();
     }
 
@@ -550,6 +584,7 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
         Step,
         Epoch,
         Unit,
+        AdvisorAction,
         Flush,
     }
 
@@ -567,5 +602,7 @@ public sealed class RunWriter : IActivitySink, IDisposable, IAsyncDisposable
         public TaskCompletionSource? Flushed { get; init; }
 
         public string? Text { get; init; }
+
+        public AdvisorActionRecord? Advice { get; init; }
     }
 }

@@ -56,7 +56,7 @@ public sealed class TraceDiagnoserTest
         var options = new AdvisorOptions { Kind = kind };
         CorpusRunInfo info = TestData.Corpus.Runs.First(r => r.Effective && r.Condition == "lr-growing" && r.Workload == "fmnist-mlp");
         RunTrace trace = TestData.Corpus.Traces[info.Run];
-        List<ActivityRecord> records = Records(trace);
+        List<ActivityRecord> records = TestData.Records(trace);
         RunDiagnosis offline = new TraceDiagnoser(options).Diagnose(records).Single();
 
         var advisor = new TrainingAdvisor(options);
@@ -93,20 +93,5 @@ public sealed class TraceDiagnoserTest
         advisor.EvaluateNow();
         Assert.IsNotNull(advisor.CurrentShape);
         Assert.AreEqual(211, advisor.CurrentShape.EndStep, "100 steps from 12, then 100 more after the restart");
-    }
-
-    private static List<ActivityRecord> Records(RunTrace trace)
-    {
-        var records = new List<ActivityRecord>();
-        for (int i = 0; i < trace.Count; i++)
-        {
-            records.Add(new ActivityRecord { Run = trace.Run, Step = trace.Steps[i], Layer = ActivityRecord.NetworkLayer, Activity = trace.Activity[i], Loss = trace.Loss[i], LearningRate = trace.LearningRate[i], ExcludedFraction = trace.ExcludedFraction[i] });
-            foreach (LayerTrace l in trace.Layers)
-            {
-                records.Add(new ActivityRecord { Run = trace.Run, Step = trace.Steps[i], Layer = l.Name, Activity = l.Activity[i], ExcludedFraction = l.ExcludedFraction[i] });
-            }
-        }
-
-        return records;
     }
 }

@@ -81,6 +81,35 @@ public sealed class FashionMnistTest
     }
 
     [TestMethod]
+    [DataRow(1, 1, 1, 0)]
+    [DataRow(3, 5, 7, 1)]
+    [DataRow(2, 28, 28, 2)]
+    public void ToPaddedUnitFloats_EqualsUnitFloatsInAZeroBorder(int n, int h, int w, int border)
+    {
+        byte[] pixels = new byte[n * h * w];
+        new Random(n + h + w).NextBytes(pixels);
+        pixels[0] = 255;
+
+        Tensor padded = FashionMnist.ToPaddedUnitFloats(pixels, n, h, w, border);
+
+        int ph = h + (2 * border), pw = w + (2 * border);
+        CollectionAssert.AreEqual(new[] { n, 1, ph, pw }, padded.Shape.ToArray());
+        ReadOnlySpan<float> p = padded.Span;
+        for (int i = 0; i < n; i++)
+        {
+            for (int r = 0; r < ph; r++)
+            {
+                for (int c = 0; c < pw; c++)
+                {
+                    bool inside = r >= border && r < h + border && c >= border && c < w + border;
+                    float expected = inside ? pixels[(i * h * w) + ((r - border) * w) + (c - border)] / 255f : 0f;
+                    Assert.AreEqual(expected, p[(((i * ph) + r) * pw) + c], $"image {i} row {r} column {c}");
+                }
+            }
+        }
+    }
+
+    [TestMethod]
     public void Load_Normalize_AppliesMeanAndStandardDeviation()
     {
         RequireInstalled();

@@ -377,6 +377,52 @@ public sealed class GemmTest
         }
     }
 
+    [TestMethod]
+    [DataRow(64, 120, 400, 1, true, DisplayName = "LeNet fc1 forward, one thread: OpenBLAS")]
+    [DataRow(64, 120, 400, 2, false, DisplayName = "LeNet fc1 forward, two threads: managed, split")]
+    [DataRow(16, 100, 150, 2, true, DisplayName = "LeNet conv2 sample, too small to split: OpenBLAS")]
+    [DataRow(6, 57600, 9, 1, false, DisplayName = "short and wide: managed")]
+    [DataRow(512, 512, 512, 1, true, DisplayName = "512³ one thread: OpenBLAS")]
+    [DataRow(512, 512, 512, 4, false, DisplayName = "512³ four threads: managed, split")]
+    public void PrefersNative_ByShapeAndThreads(int m, int n, int k, int threads, bool expected)
+    {
+        Assert.AreEqual(expected, Gemm.PrefersNative(m, n, k, threads));
+    }
+
+    [TestMethod]
+    [DataRow("Prescott", true, true)]
+    [DataRow("prescott", true, true)]
+    [DataRow("Sandybridge", true, true)]
+    [DataRow("Prescott", false, false)]
+    [DataRow("SkylakeX", true, false)]
+    [DataRow("Haswell", true, false)]
+    [DataRow(null, true, false)]
+    public void NativeBlas_IsGenericCore_OnlyPreAvx2CoresOnAnAvx2Cpu(string? coreName, bool cpuHasAvx2, bool expected)
+    {
+        Assert.AreEqual(expected, NativeBlas.IsGenericCore(coreName, cpuHasAvx2));
+    }
+
+    [TestMethod]
+    public void NativeBlas_RunsOnOneThread_AndReportsItsCore()
+    {
+        if (!NativeBlas.IsAvailable)
+        {
+            Assert.Inconclusive($"OpenBLAS not installed: apt-get install libopenblas0-pthread ({NativeBlas.LoadError})");
+        }
+
+        if (NativeBlas.ThreadCount is not int threads)
+        {
+            Assert.Inconclusive($"{NativeBlas.LibraryName} exports no openblas_get_num_threads.");
+            return;
+        }
+
+        Assert.AreEqual(1, threads);
+        Assert.IsFalse(string.IsNullOrWhiteSpace(NativeBlas.CoreName));
+        Assert.AreEqual(
+            NativeBlas.RunsGenericKernels ? "managed" : "openblas",
+            EngineSettings.UseNativeBlas && !EngineSettings.ForceNativeBlas ? EngineSettings.GemmBackend : (NativeBlas.RunsGenericKernels ? "managed" : "openblas"));
+    }
+
     private static void RequireVariant(Variant variant)
     {
         if (variant == Variant.OpenBlas && !NativeBlas.IsAvailable)

@@ -16,6 +16,41 @@ public sealed class PoolingTest
     }
 
     [TestMethod]
+    [DataRow(2, 2, 0, DisplayName = "2×2 stride 2 (the SSE path)")]
+    [DataRow(3, 2, 1, DisplayName = "3×3 stride 2 padding 1 (the general path)")]
+    public void MaxPool_LargeBatchSplitByPlanes_EqualsEachSampleAloneBitForBit(int kernel, int stride, int padding)
+    {
+        // 13 × 7 planes of 28 × 28 = 71,344 values: above the threshold, so the batch is split into 8 uneven chunks of planes
+        // (run over the engine's threads); one sample alone (5,488 values) stays on the calling thread.
+        const int n = 13, c = 7, h = 28, w = 28;
+        var random = new Random(7);
+        float[] values = new float[n * c * h * w];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = i % 997 == 0 ? float.NaN : MathF.Round((float)random.NextDouble() * 8f) / 4f;
+        }
+
+        var batchPool = new MaxPool2d("pool", kernel, stride, padding);
+        Tensor y = batchPool.Forward(new Tensor(values, n, c, h, w));
+        int outPlane = y.Dim(2) * y.Dim(3);
+        float[] gradient = new float[y.Length];
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] = (float)random.NextDouble() - 0.5f;
+        }
+
+        Tensor dx = batchPool.Backward(new Tensor(gradient, y.Shape.ToArray()))!;
+        var samplePool = new MaxPool2d("pool", kernel, stride, padding);
+        for (int s = 0; s < n; s++)
+        {
+            Tensor ys = samplePool.Forward(new Tensor(values.AsSpan(s * c * h * w, c * h * w).ToArray(), 1, c, h, w));
+            CollectionAssert.AreEqual(y.Span.Slice(s * c * outPlane, c * outPlane).ToArray(), ys.Span.ToArray(), $"output of sample {s}");
+            Tensor dxs = samplePool.Backward(new Tensor(gradient.AsSpan(s * c * outPlane, c * outPlane).ToArray(), ys.Shape.ToArray()))!;
+            CollectionAssert.AreEqual(dx.Span.Slice(s * c * h * w, c * h * w).ToArray(), dxs.Span.ToArray(), $"input gradient of sample {s}");
+        }
+    }
+
+    [TestMethod]
     public void MaxPool_NaN_Propagates()
     {
         var pool = new MaxPool2d("pool", 2);

@@ -108,4 +108,56 @@ public sealed class ActivityKernelTest
         ActivitySums sums = default;
         Assert.ThrowsExactly<ArgumentException>(() => ActivityKernel.Active(new float[3], new float[3], new float[2], default, ref sums));
     }
+
+    [TestMethod]
+    public void Sum_IsTheDoubleSumRoundedOnce_ForEveryLength0To256_AndPropagatesNaN()
+    {
+        var rng = new Random(11);
+        for (int n = 0; n <= 256; n++)
+        {
+            // Large terms that cancel: a float accumulator loses the small ones, a double one keeps them.
+            float[] x = [.. Enumerable.Range(0, n).Select(i => (i % 2 == 0 ? 1e6f : -1e6f) + (float)rng.NextDouble())];
+            double exact = 0;
+            foreach (float v in x)
+            {
+                exact += v;
+            }
+
+            Assert.AreEqual((float)exact, ActivityKernel.Sum(x), $"length {n}");
+            if (n > 0)
+            {
+                x[n / 2] = float.NaN;
+                Assert.IsTrue(float.IsNaN(ActivityKernel.Sum(x)), $"length {n} with NaN");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void WeightSums_MatchesDoubleReference_ForEveryLength0To300_AndPropagatesNaN()
+    {
+        var rng = new Random(12);
+        for (int n = 0; n <= 300; n++)
+        {
+            float[] after = [.. Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() - 0.5))];
+            float[] before = [.. after.Select(w => w + (float)((rng.NextDouble() - 0.5) * 1e-3))];
+            double squares = 0, update = 0;
+            for (int i = 0; i < n; i++)
+            {
+                squares += (double)after[i] * after[i];
+                update += (double)(after[i] - before[i]) * (after[i] - before[i]);
+            }
+
+            ActivityKernel.WeightSums(after, before, out double s, out double u);
+            Assert.AreEqual(squares, s, 1e-6 * Math.Max(1e-12, squares), $"length {n} squares");
+            Assert.AreEqual(update, u, 1e-5 * Math.Max(1e-12, update), $"length {n} update");
+            if (n > 0)
+            {
+                after[n - 1] = float.NaN;
+                ActivityKernel.WeightSums(after, before, out s, out u);
+                Assert.IsTrue(double.IsNaN(s) && double.IsNaN(u), $"length {n} with NaN");
+            }
+        }
+
+        Assert.ThrowsExactly<ArgumentException>(() => ActivityKernel.WeightSums(new float[3], new float[2], out _, out _));
+    }
 }

@@ -133,7 +133,7 @@ public sealed class GradientActivityPropertiesTest
             for (int s = 0; s < run.Steps; s++)
             {
                 GradientActivityTrackerTest.Feed(grouped, s + 1, g[s]);
-                GradientActivityTrackerTest.Feed(summed, s + 1, [.. g[s].Select(layer => new[] { System.Numerics.Tensors.TensorPrimitives.Sum<float>(layer) })]);
+                GradientActivityTrackerTest.Feed(summed, s + 1, [.. g[s].Select(layer => new[] { ActivityKernel.Sum(layer) })]);
                 if (!grouped.LastStep.Network.Activity.Equals(summed.LastStep.Network.Activity))
                 {
                     return false;

@@ -1,0 +1,392 @@
+using MLGradientInsight.ActivityClassifier.Actions;
+using MLGradientInsight.ActivityClassifier.Features;
+using MLGradientInsight.ActivityClassifier.Shapes;
+using MLGradientInsight.ActivityClassifier.Traces;
+using MLGradientInsight.Transforms.Activity;
+
+namespace MLGradientInsight.ActivityClassifier.Diagnosis;
+
+/// <summary>
+/// The live advisor's view of a run: growing columns (amortised, no allocation per row) and, per evaluation, exactly the
+/// windows <see cref="TraceWindower"/> would cut from the whole trace so far — built from the rows they cover only.
+/// </summary>
+/// <remarks>
+/// An evaluation reads the last window (≤ <see cref="TraceWindower.MaximumLength"/> steps, every series), the run's first
+/// window (the same bound, for the start levels) and the whole-run window (network only, ≤
+/// <see cref="TraceWindower.WholeRunMaximumValues"/> values read with a stride); the whole-run per-layer medians that the
+/// whole-run window carries are kept incrementally in two heaps per layer (O(log n) per row). So an evaluation costs
+/// O(window × series + 2048), not O(steps × series), and gives the same windows (hence features, shapes and actions) as
+/// <see cref="TraceWindower"/> on <see cref="RunTrace.Prefix"/>; the equivalence is tested. Rows for an earlier step
+/// (out of order, or a step recorded twice) are merged as <see cref="RunTrace.FromRecords"/> merges them; they make the
+/// next evaluation rebuild the heaps (O(n log n), once).
+/// </remarks>
+internal sealed class LiveTrace
+{
+    private const int InitialCapacity = 1024;
+    private readonly string _run;
+    private readonly List<string> _layerNames = [];
+    private readonly Dictionary<string, int> _layerIndex = new(StringComparer.Ordinal);
+    private readonly List<double[]> _layerActivity = [], _layerExcluded = [];
+    private readonly List<RunningMedian> _wholeMedians = [];
+    private long[] _steps = new long[InitialCapacity];
+    private double[] _network = new double[InitialCapacity], _networkExcluded = new double[InitialCapacity];
+    private double[] _loss = new double[InitialCapacity], _learningRate = new double[InitialCapacity];
+    private bool[] _hasNetwork = new bool[InitialCapacity];
+    private int _count;
+    private int _origin = -1, _originScanned, _inserted;
+    private bool _dirty;
+
+    public LiveTrace(string run) => _run = run;
+
+    /// <summary>Gets the number of recorded steps.</summary>
+    public int Count => _count;
+
+    /// <summary>Adds one row at <paramref name="step"/> (the row's own step is not read).</summary>
+    public void Add(ActivityRecord r, long step)
+    {
+        int row = RowOf(step);
+        if (double.IsFinite(r.Loss) || (double.IsNaN(_loss[row]) && !double.IsNaN(r.Loss)))
+        {
+            _loss[row] = r.Loss;
+        }
+
+        if (r.Layer == ActivityRecord.NetworkLayer)
+        {
+            SetNetwork(row, r.Activity, r.ExcludedFraction, r.LearningRate);
+            return;
+        }
+
+        if (double.IsNaN(_learningRate[row]) && !double.IsNaN(r.LearningRate))
+        {
+            _learningRate[row] = r.LearningRate;
+        }
+
+        int layer = LayerIndex(r.Layer);
+        _layerActivity[layer][row] = r.Activity;
+        _layerExcluded[layer][row] = r.ExcludedFraction;
+        Touched(row);
+    }
+
+    /// <summary>Appends row <paramref name="row"/> of <paramref name="trace"/> (the online replay of a whole trace).</summary>
+    public void Append(RunTrace trace, int row)
+    {
+        int r = RowOf(trace.Steps[row]);
+        _loss[r] = trace.Loss[row];
+        _learningRate[r] = trace.LearningRate[row];
+        for (int l = 0; l < trace.Layers.Count; l++)
+        {
+            int layer = LayerIndex(trace.Layers[l].Name);
+            _layerActivity[layer][r] = trace.Layers[l].Activity[row];
+            _layerExcluded[layer][r] = trace.Layers[l].ExcludedFraction[row];
+        }
+
+        // The trace's network activity is already the mean of the layers where it had no network row.
+        SetNetwork(r, trace.Activity[row], trace.ExcludedFraction[row], trace.LearningRate[row]);
+    }
+
+    /// <summary>The snapshot <see cref="RunSnapshot.Create"/> would make of the trace so far (null before finite network activity).</summary>
+    public RunSnapshot? Snapshot(ShapeModel shapes)
+    {
+        int origin = Origin();
+        if (origin < 0)
+        {
+            return null;
+        }
+
+        UpdateWholeMedians(origin);
+        long first = _steps[origin], last = _steps[_count - 1];
+        int length = TraceWindower.WindowLength(last - first + 1);
+        (int fs, int fe) = last - first + 1 <= length ? (origin, _count) : (LowerBound(first), LowerBound(first + length));
+        (int ls, int le) = last - first + 1 <= length ? (origin, _count) : (LowerBound(last - length + 1), _count);
+        int series = _layerNames.Count + 1;
+        float[] startLevels = new float[series];
+        for (int s = -1; s < _layerNames.Count; s++)
+        {
+            startLevels[s + 1] = Median(Series(s), fs, fe);
+        }
+
+        float startLoss = Median(_loss, fs, fe);
+        float[] levels = [.. _layerActivity.Select(a => Median(a, ls, le))];
+        var windows = new TraceWindow[series];
+        for (int s = -1; s < _layerNames.Count; s++)
+        {
+            windows[s + 1] = Window(s, ls, le, levels, startLevels[s + 1], startLoss);
+        }
+
+        int stride = (int)Math.Ceiling((_count - origin) / (double)TraceWindower.WholeRunMaximumValues);
+        TraceWindow whole = Window(-1, origin, _count, [.. _wholeMedians.Select(m => m.Median)], startLevels[0], startLoss, stride);
+        return RunSnapshot.FromWindows(windows, whole, shapes);
+    }
+
+    private TraceWindow Window(int series, int start, int end, float[] levels, float startLevel, float startLoss, int stride = 1)
+    {
+        double[]? activity = series < 0 ? null : _layerActivity[series];
+        double[] excluded = series < 0 ? _networkExcluded : _layerExcluded[series];
+
+        // Keep the last row (the newest step) and every stride-th one before it, as TraceWindower does.
+        int n = ((end - start - 1) / stride) + 1;
+        var window = new TraceWindow
+        {
+            Run = _run,
+            Layer = series < 0 ? ActivityRecord.NetworkLayer : _layerNames[series],
+            StartStep = _steps[start],
+            EndStep = _steps[end - 1],
+            Activity = new float[n],
+            Loss = new float[n],
+            LearningRate = new float[n],
+            ExcludedFraction = new float[n],
+            LayerLevels = levels,
+            StartActivityLevel = startLevel,
+            StartLossLevel = startLoss,
+            IsNetwork = series < 0,
+        };
+        for (int i = 0; i < n; i++)
+        {
+            int row = end - 1 - ((n - 1 - i) * stride);
+            window.Activity[i] = (float)(activity is null ? NetworkActivity(row) : activity[row]);
+            window.Loss[i] = (float)_loss[row];
+            window.LearningRate[i] = (float)_learningRate[row];
+            window.ExcludedFraction[i] = (float)excluded[row];
+        }
+
+        return window;
+    }
+
+    private float Median(double[]? values, int start, int end)
+    {
+        float[] slice = new float[end - start];
+        for (int i = 0; i < slice.Length; i++)
+        {
+            slice[i] = (float)(values is null ? NetworkActivity(start + i) : values[start + i]);
+        }
+
+        return (float)RobustStatistics.FiniteMedian(slice);
+    }
+
+    private double[]? Series(int series) => series < 0 ? null : _layerActivity[series];
+
+    /// <summary>The network activity of a row: its network row, else the mean of its finite layer activities (as <see cref="RunTraceBuilder"/>).</summary>
+    private double NetworkActivity(int row)
+    {
+        if (_hasNetwork[row])
+        {
+            return _network[row];
+        }
+
+        double sum = 0;
+        int finite = 0;
+        foreach (double[] layer in _layerActivity)
+        {
+            if (double.IsFinite(layer[row]))
+            {
+                sum += layer[row];
+                finite++;
+            }
+        }
+
+        return finite > 0 ? sum / finite : double.NaN;
+    }
+
+    private void SetNetwork(int row, double activity, double excluded, double learningRate)
+    {
+        _hasNetwork[row] = true;
+        _network[row] = activity;
+        _networkExcluded[row] = excluded;
+        if (!double.IsNaN(learningRate))
+        {
+            _learningRate[row] = learningRate;
+        }
+
+        Touched(row);
+    }
+
+    /// <summary>A row already counted (origin scan or whole-run medians) changed: recompute those on the next evaluation.</summary>
+    private void Touched(int row) => _dirty |= row < _inserted || row < _originScanned;
+
+    private int Origin()
+    {
+        if (_dirty)
+        {
+            _dirty = false;
+            _origin = -1;
+            _originScanned = _inserted = 0;
+            foreach (RunningMedian m in _wholeMedians)
+            {
+                m.Clear();
+            }
+        }
+
+        // Rows before the last are complete in step-ordered input; the last row is scanned again until it is followed.
+        while (_origin < 0 && _originScanned < _count)
+        {
+            if (double.IsFinite(NetworkActivity(_originScanned)))
+            {
+                _origin = _originScanned;
+            }
+
+            _originScanned++;
+        }
+
+        _originScanned = Math.Min(_originScanned, _count - 1);
+        return _origin;
+    }
+
+    private void UpdateWholeMedians(int origin)
+    {
+        _inserted = Math.Max(_inserted, origin);
+        for (; _inserted < _count; _inserted++)
+        {
+            for (int l = 0; l < _wholeMedians.Count; l++)
+            {
+                _wholeMedians[l].Add((float)_layerActivity[l][_inserted]);
+            }
+        }
+    }
+
+    private int RowOf(long step)
+    {
+        if (_count > 0 && _steps[_count - 1] == step)
+        {
+            return _count - 1;
+        }
+
+        if (_count == 0 || step > _steps[_count - 1])
+        {
+            EnsureCapacity(_count + 1);
+            InitializeRow(_count, step);
+            return _count++;
+        }
+
+        // An earlier step: merge into its row, or insert a row there (rare: input out of step order).
+        int i = Array.BinarySearch(_steps, 0, _count, step);
+        if (i >= 0)
+        {
+            return i;
+        }
+
+        i = ~i;
+        EnsureCapacity(_count + 1);
+        foreach (Array column in Columns())
+        {
+            Array.Copy(column, i, column, i + 1, _count - i);
+        }
+
+        InitializeRow(i, step);
+        _count++;
+        _dirty = true;
+        return i;
+    }
+
+    private void InitializeRow(int row, long step)
+    {
+        _steps[row] = step;
+        _network[row] = _networkExcluded[row] = _loss[row] = _learningRate[row] = double.NaN;
+        _hasNetwork[row] = false;
+        for (int l = 0; l < _layerActivity.Count; l++)
+        {
+            _layerActivity[l][row] = _layerExcluded[l][row] = double.NaN;
+        }
+    }
+
+    private IEnumerable<Array> Columns() => [_steps, _network, _networkExcluded, _loss, _learningRate, _hasNetwork, .. _layerActivity, .. _layerExcluded];
+
+    private void EnsureCapacity(int count)
+    {
+        if (count <= _steps.Length)
+        {
+            return;
+        }
+
+        int capacity = 2 * _steps.Length;
+        Array.Resize(ref _steps, capacity);
+        Array.Resize(ref _network, capacity);
+        Array.Resize(ref _networkExcluded, capacity);
+        Array.Resize(ref _loss, capacity);
+        Array.Resize(ref _learningRate, capacity);
+        Array.Resize(ref _hasNetwork, capacity);
+        for (int l = 0; l < _layerActivity.Count; l++)
+        {
+            _layerActivity[l] = Grow(_layerActivity[l], capacity);
+            _layerExcluded[l] = Grow(_layerExcluded[l], capacity);
+        }
+    }
+
+    private static double[] Grow(double[] column, int capacity)
+    {
+        double[] grown = new double[capacity];
+        column.CopyTo(grown, 0);
+        return grown;
+    }
+
+    private int LayerIndex(string name)
+    {
+        if (_layerIndex.TryGetValue(name, out int index))
+        {
+            return index;
+        }
+
+        index = _layerNames.Count;
+        _layerNames.Add(name);
+        _layerIndex.Add(name, index);
+        double[] activity = new double[_steps.Length], excluded = new double[_steps.Length];
+        Array.Fill(activity, double.NaN);
+        Array.Fill(excluded, double.NaN);
+        _layerActivity.Add(activity);
+        _layerExcluded.Add(excluded);
+        _wholeMedians.Add(new RunningMedian());
+
+        // A layer first seen late changes the earlier rows' derived network activity and medians: recount.
+        _dirty |= _inserted > 0 || _originScanned > 0;
+        return index;
+    }
+
+    private int LowerBound(long step)
+    {
+        int i = Array.BinarySearch(_steps, 0, _count, step);
+        return i >= 0 ? i : ~i;
+    }
+
+    /// <summary>The median of the finite values added (NaN when none), by two heaps: the same value as <see cref="RobustStatistics.FiniteMedian"/>.</summary>
+    private sealed class RunningMedian
+    {
+        private readonly PriorityQueue<float, float> _lower = new(Comparer<float>.Create((a, b) => b.CompareTo(a)));
+        private readonly PriorityQueue<float, float> _upper = new();
+
+        public float Median => _lower.Count == 0 ? float.NaN
+            : (float)(_lower.Count > _upper.Count ? _lower.Peek() : 0.5 * ((double)_lower.Peek() + _upper.Peek()));
+
+        public void Add(float value)
+        {
+            if (!float.IsFinite(value))
+            {
+                return;
+            }
+
+            if (_lower.Count == 0 || value <= _lower.Peek())
+            {
+                _lower.Enqueue(value, value);
+            }
+            else
+            {
+                _upper.Enqueue(value, value);
+            }
+
+            if (_lower.Count > _upper.Count + 1)
+            {
+                float v = _lower.Dequeue();
+                _upper.Enqueue(v, v);
+            }
+            else if (_upper.Count > _lower.Count)
+            {
+                float v = _upper.Dequeue();
+                _lower.Enqueue(v, v);
+            }
+        }
+
+        public void Clear()
+        {
+            _lower.Clear();
+            _upper.Clear();
+        }
+    }
+}
