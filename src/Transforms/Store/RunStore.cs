@@ -404,59 +404,53 @@ public sealed class RunStore
     /// <param name="runId">The run id.</param>
     /// <returns>The decisions (empty for a run trained without --auto-adjust); missing learning rates are NaN.</returns>
     /// <exception cref="ArgumentException">No run has this id.</exception>
-    public IReadOnlyList<AdvisorActionRecord> ReadAdvisorActions(string runId)
-    {
-        GetRun(runId);
-        using SqliteConnection connection = OpenConnection();
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT step, action, outcome, old_lr, new_lr, evidence FROM advisor_actions WHERE run_id = $id ORDER BY seq";
-        command.Parameters.AddWithValue("$id", runId);
-        using SqliteDataReader reader = command.ExecuteReader();
-        var actions = new List<AdvisorActionRecord>();
-        while (reader.Read())
+    public IReadOnlyList<AdvisorActionRecord> ReadAdvisorActions(string runId) => ReadRunRows(
+        runId,
+        "SELECT step, action, outcome, old_lr, new_lr, evidence FROM advisor_actions WHERE run_id = $id ORDER BY seq",
+        reader => new AdvisorActionRecord
         {
-            actions.Add(new AdvisorActionRecord
-            {
-                Run = runId,
-                Step = reader.GetInt64(0),
-                Action = reader.GetString(1),
-                Outcome = reader.GetString(2),
-                OldLearningRate = SqliteValues.ReadDouble(reader, 3),
-                NewLearningRate = SqliteValues.ReadDouble(reader, 4),
-                Evidence = reader.GetString(5),
-            });
-        }
-
-        return actions;
-    }
+            Run = runId,
+            Step = reader.GetInt64(0),
+            Action = reader.GetString(1),
+            Outcome = reader.GetString(2),
+            OldLearningRate = SqliteValues.ReadDouble(reader, 3),
+            NewLearningRate = SqliteValues.ReadDouble(reader, 4),
+            Evidence = reader.GetString(5),
+        });
 
     /// <summary>Reads the epoch rows of a run, ordered by epoch.</summary>
     /// <param name="runId">The run id.</param>
     /// <returns>The epochs; missing values are NaN.</returns>
     /// <exception cref="ArgumentException">No run has this id.</exception>
-    public IReadOnlyList<EpochRecord> ReadEpochs(string runId)
+    public IReadOnlyList<EpochRecord> ReadEpochs(string runId) => ReadRunRows(
+        runId,
+        "SELECT epoch, train_loss, train_accuracy, val_loss, val_accuracy FROM epochs WHERE run_id = $id ORDER BY epoch",
+        reader => new EpochRecord
+        {
+            Run = runId,
+            Epoch = reader.GetInt32(0),
+            TrainLoss = SqliteValues.ReadDouble(reader, 1),
+            TrainAccuracy = SqliteValues.ReadDouble(reader, 2),
+            ValidationLoss = SqliteValues.ReadDouble(reader, 3),
+            ValidationAccuracy = SqliteValues.ReadDouble(reader, 4),
+        });
+
+    /// <summary>Reads the rows one query selects for a run (<c>$id</c> bound to <paramref name="runId"/>), after checking the run exists.</summary>
+    private List<T> ReadRunRows<T>(string runId, string sql, Func<SqliteDataReader, T> read)
     {
         EnsureRun(runId);
         using SqliteConnection connection = OpenConnection();
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT epoch, train_loss, train_accuracy, val_loss, val_accuracy FROM epochs WHERE run_id = $id ORDER BY epoch";
+        command.CommandText = sql;
         command.Parameters.AddWithValue("$id", runId);
         using SqliteDataReader reader = command.ExecuteReader();
-        var epochs = new List<EpochRecord>();
+        var rows = new List<T>();
         while (reader.Read())
         {
-            epochs.Add(new EpochRecord
-            {
-                Run = runId,
-                Epoch = reader.GetInt32(0),
-                TrainLoss = SqliteValues.ReadDouble(reader, 1),
-                TrainAccuracy = SqliteValues.ReadDouble(reader, 2),
-                ValidationLoss = SqliteValues.ReadDouble(reader, 3),
-                ValidationAccuracy = SqliteValues.ReadDouble(reader, 4),
-            });
+            rows.Add(read(reader));
         }
 
-        return epochs;
+        return rows;
     }
 
     /// <summary>
