@@ -8,12 +8,16 @@ namespace MLGradientInsight.Cli;
 
 /// <summary>
 /// <c>mlgi runs</c>: the runs of a store with status, message and final metrics — a table on a terminal,
-/// tab-separated values with a header when piped (stable column order, for scripts), or <c>--json</c>.
+/// tab-separated values with a header when piped (stable column order, for scripts), or <c>--json</c>;
+/// <c>mlgi runs --decisions RUN</c>: the <c>--auto-adjust</c> decisions of one run, in the same three forms.
 /// </summary>
 internal static class RunsCommand
 {
     /// <summary>The columns of the tab-separated form, in order.</summary>
     internal static readonly string[] Columns = ["id", "name", "status", "started_utc", "ended_utc", "steps", "epochs", "train_loss", "test_loss", "test_accuracy", "message"];
+
+    /// <summary>The columns of the tab-separated form of <c>--decisions</c>, in order.</summary>
+    internal static readonly string[] DecisionColumns = ["step", "action", "outcome", "old_lr", "new_lr", "evidence"];
 
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -22,7 +26,8 @@ internal static class RunsCommand
         Option<string> store = StoreOptions.Create();
         var json = new Option<bool>("--json") { Description = "Write the runs as a JSON array (for scripts)." };
         var tsv = new Option<bool>("--tsv") { Description = "Write tab-separated values with a header even on a terminal (the default when output is piped)." };
-        var command = new Command("runs", "List the runs in a store: status (running, completed, interrupted, failed), message and final test metrics.") { store, json, tsv };
+        var decisions = new Option<string?>("--decisions") { Description = "List one run's --auto-adjust decisions instead (step, action, outcome, learning rate before and after, evidence); RUN is a run id, a unique id prefix or a name.", HelpName = "RUN" };
+        var command = new Command("runs", "List the runs in a store: status (running, completed, interrupted, failed), message and final test metrics.") { store, json, tsv, decisions };
         command.SetAction(r =>
         {
             if (r.GetValue(json) && r.GetValue(tsv))
@@ -31,6 +36,12 @@ internal static class RunsCommand
             }
 
             RunStore s = StoreOptions.OpenExisting(r.GetValue(store)!);
+            if (r.GetValue(decisions) is { } runName)
+            {
+                WriteDecisions(s, StoreOptions.FindRun(s, runName), r.GetValue(json) ? "json" : r.GetValue(tsv) || !console.IsTerminal ? "tsv" : "table", console);
+                return ExitCodes.Ok;
+            }
+
             RunRow[] rows = [.. s.ListRuns().Select(run => RunRow.From(run, s.ReadEpochs(run.Id)))];
             if (r.GetValue(json))
             {
@@ -54,15 +65,54 @@ internal static class RunsCommand
         return command;
     }
 
-    private static void WriteTsv(IEnumerable<RunRow> rows, TextWriter output)
+    private static void WriteTsv(IEnumerable<RunRow> rows, TextWriter output) => WriteTsv(Columns, rows.Select(r => new[]
     {
-        output.WriteLine(string.Join('\t', Columns));
-        foreach (RunRow r in rows)
+        r.Id, r.Name, r.Status, Time(r.StartedUtc), Time(r.EndedUtc), Number(r.Steps), Number(r.Epochs), Number(r.TrainLoss), Number(r.TestLoss), Number(r.TestAccuracy), r.Message ?? "",
+    }), output);
+
+    private static void WriteTsv(string[] header, IEnumerable<string[]> rows, TextWriter output)
+    {
+        output.WriteLine(string.Join('\t', header));
+        foreach (string[] cells in rows)
         {
-            string[] cells = [r.Id, r.Name, r.Status, Time(r.StartedUtc), Time(r.EndedUtc), Number(r.Steps), Number(r.Epochs), Number(r.TrainLoss), Number(r.TestLoss), Number(r.TestAccuracy), r.Message ?? ""];
             output.WriteLine(string.Join('\t', cells.Select(c => c.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' '))));
         }
     }
+
+    private static void WriteDecisions(RunStore store, RunInfo run, string format, CliConsole console)
+    {
+        DecisionRow[] rows = [.. store.ReadAdvisorActions(run.Id).Select(a => new DecisionRow(a.Step, a.Action, a.Outcome, Finite(a.OldLearningRate), Finite(a.NewLearningRate), a.Evidence))];
+        if (format == "json")
+        {
+            console.Line(JsonSerializer.Serialize(rows, s_json));
+        }
+        else if (format == "tsv")
+        {
+            WriteTsv(DecisionColumns, rows.Select(d => new[] { Number(d.Step), d.Action, d.Outcome, Number(d.OldLr), Number(d.NewLr), d.Evidence }), console.Out);
+        }
+        else if (rows.Length == 0)
+        {
+            console.Line($"run {run.Id} has no --auto-adjust decisions (it was trained without --auto-adjust, or the advisor never asked for a learning-rate change).");
+        }
+        else
+        {
+            var table = new Table().AddColumns("step", "action", "outcome", "learning rate", "evidence");
+            foreach (DecisionRow d in rows)
+            {
+                string lr = d.Outcome == AdvisorActionRecord.Applied
+                    ? string.Create(CultureInfo.InvariantCulture, $"{d.OldLr:G4} → {d.NewLr:G4}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{d.OldLr:G4}");
+                table.AddRow(Markup.Escape(Number(d.Step)), Markup.Escape(d.Action), Markup.Escape(d.Outcome), Markup.Escape(lr), Markup.Escape(d.Evidence));
+            }
+
+            console.Ansi().Write(table);
+        }
+    }
+
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    /// <summary>One <c>--auto-adjust</c> decision as <c>runs --decisions</c> lists it (also the JSON schema, in snake_case).</summary>
+    internal sealed record DecisionRow(long Step, string Action, string Outcome, double? OldLr, double? NewLr, string Evidence);
 
     private static void WriteTable(IEnumerable<RunRow> rows, CliConsole console)
     {

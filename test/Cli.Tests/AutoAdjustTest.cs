@@ -53,6 +53,25 @@ public sealed class AutoAdjustTest
             Assert.AreEqual(applied[^1].NewLearningRate, steps[^1].LearningRate, 1e-6);
             StringAssert.Contains(r.Out, $"--auto-adjust: {applied.Length} learning-rate change(s)");
 
+            // mlgi runs --decisions: the stored decisions, piped as TSV and as JSON.
+            CliResult tsv = CliRunner.Run("runs", "--store", store, "--decisions", run);
+            Assert.AreEqual(0, tsv.ExitCode, tsv.Output);
+            string[] lines = tsv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.AreEqual("step\taction\toutcome\told_lr\tnew_lr\tevidence", lines[0]);
+            Assert.HasCount(decisions.Count + 1, lines);
+            string[] first = lines[1 + decisions.ToList().IndexOf(applied[0])].Split('\t');
+            Assert.AreEqual(applied[0].Step.ToString(System.Globalization.CultureInfo.InvariantCulture), first[0]);
+            Assert.AreEqual("applied", first[2]);
+            Assert.AreEqual(applied[0].NewLearningRate, double.Parse(first[4], System.Globalization.CultureInfo.InvariantCulture), 1e-9);
+            CliResult json = CliRunner.Run("runs", "--store", store, "--decisions", run, "--json");
+            Assert.AreEqual(0, json.ExitCode, json.Output);
+            using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(json.Out);
+            Assert.AreEqual(decisions.Count, doc.RootElement.GetArrayLength());
+            Assert.AreEqual(applied[^1].Evidence, doc.RootElement.EnumerateArray().Last(e => e.GetProperty("outcome").GetString() == "applied").GetProperty("evidence").GetString());
+            CliResult unknown = CliRunner.Run("runs", "--store", store, "--decisions", "no-such-run");
+            Assert.AreEqual(1, unknown.ExitCode, unknown.Output);
+            StringAssert.Contains(unknown.Err, "no-such-run");
+
             // Live progress: the advisor's lines on stdout (shape; advice — evidence), its short form in the live line.
             StringAssert.Matches(r.Out, new System.Text.RegularExpressions.Regex(@"step \d+: network activity (uniform|chaotic|rising|decaying); advice lower-learning-rate — \S"));
             StringAssert.Matches(r.Err, new System.Text.RegularExpressions.Regex(@"(uniform|chaotic|rising|decaying) → [a-z-]+"));
