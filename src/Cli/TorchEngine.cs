@@ -57,6 +57,11 @@ internal static class TorchEngine
 
         long totalSteps = (long)((train.Count + settings.BatchSize - 1) / settings.BatchSize) * settings.Epochs;
         using TrackingSession? tracking = settings.Track ? TrackingSession.Start(settings, trainer, managed, train, cli) : null;
+        if (tracking is not null)
+        {
+            tracking.Notice += cli.Line;
+        }
+
         console.MarkupLine($"[grey]engine[/] torchsharp (libtorch, {torch.get_num_threads()} threads)  [grey]model[/] {Markup.Escape(ModelSpec.Describe(settings, train))}  [grey]parameters[/] {managed.ParameterCount:N0}  [grey]data[/] {train.Count:N0} train / {test.Count:N0} test  [grey]optimizer[/] {Markup.Escape(OptimizerFactory.Describe(settings))}");
         using var stop = new StopSignal();
         TrainingResult result;

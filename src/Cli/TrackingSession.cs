@@ -113,16 +113,17 @@ internal sealed class TrackingSession : IDisposable
 
     /// <summary>
     /// <c>--engine torchsharp --track</c>: a <see cref="TorchActivityTracker"/> on the TorchSharp trainer's module, observing
-    /// after every backward pass and writing each step's rows after its update; the same run, steps, epochs and activity rows
-    /// (no live advisor and no <c>--auto-adjust</c>, which this engine refuses).
+    /// after every backward pass and writing each step's rows after its update; the same run, steps, epochs and activity rows,
+    /// and the same live advisor (its lines through <see cref="Notice"/>; <c>--auto-adjust</c> is refused on this engine).
     /// </summary>
     public static TrackingSession Start(TrainSettings settings, TorchTrainer trainer, Sequential managed, Dataset train, CliConsole console)
     {
         RunWriter writer = StartRun(settings, managed, train, " (torchsharp)", console);
-        // The run writer is the tracker's sink so that it also writes the step rows; the live advisor is not fed here
-        // (the torchsharp engine shows no live shape/advice; `mlgi diagnose RUN` reads the stored run).
-        TorchActivityTracker tracking = TorchActivityTracker.Attach(trainer.Model, writer, trainer.Optimizer, Options(settings, writer.RunId));
-        var session = new TrackingSession(writer, tracking.Tracker, new TrainingAdvisor());
+        var advisor = new TrainingAdvisor();
+        TorchActivityTracker tracking = TorchActivityTracker.Attach(
+            trainer.Model, new BothSinks(writer, advisor), trainer.Optimizer, Options(settings, writer.RunId), TorchTrackingMode.Auto, steps: writer);
+        var session = new TrackingSession(writer, tracking.Tracker, advisor);
+        advisor.Evaluated += (_, _) => session.Evaluated();
         session._subscriptions.Add(tracking);
         session._subscriptions.Add(trainer.OnGradientsComputed(c =>
         {

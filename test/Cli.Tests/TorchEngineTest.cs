@@ -39,4 +39,27 @@ public sealed class TorchEngineTest
             File.Delete(weights);
         }
     }
+
+    [TestMethod]
+    public void Track_WithTheTorchSharpEngine_FeedsTheLiveAdvisor_AndStillWritesEveryStep()
+    {
+        string store = CliRunner.TempPath(".db");
+        try
+        {
+            CliResult r = CliRunner.Run("train", "--engine", "torchsharp", "--dataset", "spirals", "--limit", "1000", "--epochs", "2", "--batch", "16",
+                "--lr", "5", "--threads", "1", "--track", "--store", store);
+            Assert.AreEqual(0, r.ExitCode, r.Output + r.Err);
+            StringAssert.Matches(r.Out, new System.Text.RegularExpressions.Regex(@"step \d+: network activity (uniform|chaotic|rising|decaying); advice [a-z-]+ — \S"), "the live advisor's line");
+            RunStore s = RunStore.Open(store);
+            RunInfo run = s.ListRuns().Single();
+
+            // 800 training samples / 16 = 50 steps per epoch: every step row is still written with the advisor beside the writer.
+            Assert.HasCount(100, s.ReadSteps(run.Id));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            CliRunner.DeleteStore(store);
+        }
+    }
 }

@@ -51,13 +51,13 @@ public sealed class TorchActivityTracker : IDisposable
     private bool _disposed;
     private long _step;
 
-    private TorchActivityTracker(nn.Module module, optim.Optimizer? optimizer, IActivitySink? sink, GradientActivityOptions options, TorchTrackingMode mode)
+    private TorchActivityTracker(nn.Module module, optim.Optimizer? optimizer, IActivitySink? sink, RunWriter? steps, GradientActivityOptions options, TorchTrackingMode mode)
     {
         TorchRuntime.EnsureLoaded();
         _module = module;
         _groups = optimizer is null ? [] : [.. optimizer.ParamGroups];
         _sink = sink;
-        _steps = sink as RunWriter;
+        _steps = steps;
         (_names, _parameters, TrackedTensor[] layout) = ReadParameters(module);
         _tracker = new GradientActivityTracker(layout, options);
         _tracked = new bool[_names.Length];
@@ -96,6 +96,8 @@ public sealed class TorchActivityTracker : IDisposable
     /// the rate of its parameter group (read at attach; the first group's for the step row); may be null.</param>
     /// <param name="options">The tracker settings, or null for defaults (the run id of a <see cref="RunWriter"/> sink is filled in).</param>
     /// <param name="mode">Where the per-element pass runs; <see cref="TorchTrackingMode.Auto"/> picks by the parameters' device.</param>
+    /// <param name="steps">The run writer that gets one step row per step when <paramref name="sink"/> is not itself that writer
+    /// (e.g. a sink that passes the rows to the writer and to a live advisor); null: the sink, if it is a <see cref="RunWriter"/>.</param>
     /// <returns>The tracker; dispose it to detach (writes the last pending records).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="module"/> is null.</exception>
     /// <exception cref="ArgumentException">The module has no trainable float32 parameters, or one has another dtype.</exception>
@@ -103,7 +105,7 @@ public sealed class TorchActivityTracker : IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
     /// <exception cref="TorchLoadException">libtorch could not be loaded.</exception>
     public static TorchActivityTracker Attach(
-        nn.Module module, IActivitySink? sink = null, optim.Optimizer? optimizer = null, GradientActivityOptions? options = null, TorchTrackingMode mode = TorchTrackingMode.Auto)
+        nn.Module module, IActivitySink? sink = null, optim.Optimizer? optimizer = null, GradientActivityOptions? options = null, TorchTrackingMode mode = TorchTrackingMode.Auto, RunWriter? steps = null)
     {
         ArgumentNullException.ThrowIfNull(module);
         if (!Enum.IsDefined(mode))
@@ -112,12 +114,13 @@ public sealed class TorchActivityTracker : IDisposable
         }
 
         options ??= new GradientActivityOptions();
-        if (sink is RunWriter writer && options.RunId.Length == 0)
+        steps ??= sink as RunWriter;
+        if (steps is not null && options.RunId.Length == 0)
         {
-            options = options with { RunId = writer.RunId };
+            options = options with { RunId = steps.RunId };
         }
 
-        return new TorchActivityTracker(module, optimizer, sink, options, mode);
+        return new TorchActivityTracker(module, optimizer, sink, steps, options, mode);
     }
 
     /// <summary>
