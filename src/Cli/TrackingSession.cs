@@ -98,7 +98,7 @@ internal sealed class TrackingSession : IDisposable
         {
             var options = new AutoAdjustOptions { CooldownSteps = settings.AutoAdjustCooldown, WarmupSteps = settings.AutoAdjustWarmup, Factor = settings.AutoAdjustFactor };
             Optimizer optimizer = trainer.Optimizer;
-            var controller = new LearningRateController(options, () => optimizer.Groups[0].LearningRate, lr => Scale(optimizer, lr));
+            var controller = new LearningRateController(options, () => optimizer.Groups[0].LearningRate, optimizer.ScaleLearningRates);
             controller.Decided += (_, d) => session.Decided(d);
             session.Controller = controller;
             live = new AutoAdjuster(advisor, controller);
@@ -178,16 +178,6 @@ internal sealed class TrackingSession : IDisposable
         }
 
         return parts;
-    }
-
-    /// <summary>Sets every parameter group's learning rate so that the first group's becomes <paramref name="learningRate"/> (ratios between groups kept).</summary>
-    private static void Scale(Optimizer optimizer, double learningRate)
-    {
-        double factor = learningRate / optimizer.Groups[0].LearningRate;
-        foreach (ParameterGroup group in optimizer.Groups)
-        {
-            group.LearningRate = (float)(group.LearningRate * factor);
-        }
     }
 
     /// <summary>

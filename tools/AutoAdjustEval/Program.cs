@@ -64,7 +64,7 @@ Run Train(Workload w, int seed, string arm, int randomActions)
     var optimizer = new Sgd(ParameterGroup.PerLayer(model.Parameters, w.LearningRate));
     var trainer = new Trainer(model, w.Classification ? new SoftmaxCrossEntropyLoss() : new MseLoss(), optimizer,
         new TrainerOptions { Epochs = w.Epochs, BatchSize = w.BatchSize, Seed = seed });
-    var controller = new LearningRateController(options, () => optimizer.Groups[0].LearningRate, lr => Scale(optimizer, lr));
+    var controller = new LearningRateController(options, () => optimizer.Groups[0].LearningRate, optimizer.ScaleLearningRates);
     var disposables = new List<IDisposable>();
     if (arm == "auto")
     {
@@ -109,15 +109,6 @@ Run Train(Workload w, int seed, string arm, int randomActions)
     double accuracy = w.Classification ? last.ValidationAccuracy : double.NaN;
     double loss = result.Status == TrainingStatus.Completed ? last.ValidationLoss : double.PositiveInfinity;
     return new Run(arm, loss, accuracy, controller.AppliedCount, optimizer.Groups[0].LearningRate);
-}
-
-static void Scale(Optimizer optimizer, double learningRate)
-{
-    double factor = learningRate / optimizer.Groups[0].LearningRate;
-    foreach (ParameterGroup g in optimizer.Groups)
-    {
-        g.LearningRate = (float)(g.LearningRate * factor);
-    }
 }
 
 static string MeanSd(IEnumerable<double> values)

@@ -47,6 +47,20 @@ public abstract class Optimizer
     /// <summary>Gets the parameter groups.</summary>
     public IReadOnlyList<ParameterGroup> Groups => _groups;
 
+    /// <summary>
+    /// Scales every group's learning rate by one factor so that the first group's becomes <paramref name="learningRate"/>
+    /// (the ratios between groups are kept), as a controller that changes the rate mid-run needs.
+    /// </summary>
+    /// <param name="learningRate">The first group's new learning rate.</param>
+    public void ScaleLearningRates(double learningRate)
+    {
+        double factor = learningRate / _groups[0].LearningRate;
+        foreach (ParameterGroup group in _groups)
+        {
+            group.LearningRate = (float)(group.LearningRate * factor);
+        }
+    }
+
     /// <summary>Gets the number of <see cref="Step"/> calls so far.</summary>
     public long StepCount { get; protected set; }
 

@@ -165,6 +165,15 @@ public sealed class OptimizerBehaviourTest
     }
 
     [TestMethod]
+    public void ScaleLearningRates_SetsTheFirstGroupsRate_AndKeepsTheRatios()
+    {
+        var adam = new Adam([new ParameterGroup("a", [new Parameter("fc1", "weight", 2)], 0.5f), new ParameterGroup("b", [new Parameter("fc2", "weight", 2)], 0.25f)]);
+        adam.ScaleLearningRates(0.1);
+        Assert.AreEqual(0.1f, adam.Groups[0].LearningRate, 1e-7f);
+        Assert.AreEqual(0.05f, adam.Groups[1].LearningRate, 1e-7f);
+    }
+
+    [TestMethod]
     public void Optimizer_ParameterInTwoGroups_Throws()
     {
         var p = new Parameter("fc", "weight", 2);

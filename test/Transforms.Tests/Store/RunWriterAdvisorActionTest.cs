@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using MLGradientInsight.Transforms.Store;
 
 namespace MLGradientInsight.Transforms.Tests.Store;
@@ -48,15 +47,7 @@ public sealed class RunWriterAdvisorActionTest
     public void Opening_a_version_1_store_made_before_advisor_actions_adds_their_table()
     {
         using var folder = new TempFolder();
-        string path = folder.File("old.db");
-        RunStore.Open(path);
-        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
-        {
-            connection.Open();
-            using SqliteCommand drop = connection.CreateCommand();
-            drop.CommandText = "DROP TABLE advisor_actions";
-            drop.ExecuteNonQuery();
-        }
+        string path = folder.StoreWithout("advisor_actions");
 
         RunStore store = RunStore.Open(path);
         using RunWriter writer = store.StartRun("old");

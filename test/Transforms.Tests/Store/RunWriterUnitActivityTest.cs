@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
 
@@ -52,15 +51,7 @@ public sealed class RunWriterUnitActivityTest
     public void Opening_a_version_1_store_made_before_unit_rows_adds_their_table()
     {
         using var folder = new TempFolder();
-        string path = folder.File("old.db");
-        RunStore.Open(path);
-        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
-        {
-            connection.Open();
-            using SqliteCommand drop = connection.CreateCommand();
-            drop.CommandText = "DROP TABLE unit_activity";
-            drop.ExecuteNonQuery();
-        }
+        string path = folder.StoreWithout("unit_activity");
 
         RunStore store = RunStore.Open(path);
         using RunWriter writer = store.StartRun("units");

@@ -1,3 +1,6 @@
+using Microsoft.Data.Sqlite;
+using MLGradientInsight.Transforms.Store;
+
 namespace MLGradientInsight.Transforms.Tests.Store;
 
 /// <summary>A fresh temporary folder, deleted on dispose.</summary>
@@ -12,6 +15,22 @@ internal sealed class TempFolder : IDisposable
     public string Path { get; }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>
+    /// A version-1 store file in this folder as an older release wrote it: created by <see cref="RunStore.Open"/>, then
+    /// <paramref name="table"/> (added to version 1 later) dropped.
+    /// </summary>
+    public string StoreWithout(string table)
+    {
+        string path = File("old.db");
+        RunStore.Open(path);
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        using SqliteCommand drop = connection.CreateCommand();
+        drop.CommandText = $"DROP TABLE {table}";
+        drop.ExecuteNonQuery();
+        return path;
+    }
 
     public void Dispose()
     {
