@@ -43,7 +43,7 @@ internal static class TestData
         double Value(int t) => 0.7 * Math.Exp((trend * t / steps) + (noise * ((2 * random.NextDouble()) - 1)));
     }
 
-    /// <summary>The rows of a trace: a network row (with loss, learning rate, excluded fraction) and one row per layer for every step.</summary>
+    /// <summary>The rows of a trace: a network row (with loss, learning rate, excluded fraction) and one row per layer (with its norms) for every step.</summary>
     public static List<ActivityRecord> Records(RunTrace trace)
     {
         var records = new List<ActivityRecord>();
@@ -52,7 +52,7 @@ internal static class TestData
             records.Add(new ActivityRecord { Run = trace.Run, Step = trace.Steps[i], Layer = ActivityRecord.NetworkLayer, Activity = trace.Activity[i], Loss = trace.Loss[i], LearningRate = trace.LearningRate[i], ExcludedFraction = trace.ExcludedFraction[i] });
             foreach (LayerTrace l in trace.Layers)
             {
-                records.Add(new ActivityRecord { Run = trace.Run, Step = trace.Steps[i], Layer = l.Name, Activity = l.Activity[i], ExcludedFraction = l.ExcludedFraction[i] });
+                records.Add(new ActivityRecord { Run = trace.Run, Step = trace.Steps[i], Layer = l.Name, Activity = l.Activity[i], ExcludedFraction = l.ExcludedFraction[i], GradientNorm = l.GradientNorm[i], WeightNorm = l.WeightNorm[i], UpdateNorm = l.UpdateNorm[i] });
             }
         }
 

@@ -5,12 +5,13 @@ namespace MLGradientInsight.CorpusGenerator;
 
 /// <summary>
 /// Writes the corpus compactly: trace CSV (the documented format, readable by <c>TraceCsv.Read</c>) with the columns
-/// run, step, layer, activity, loss, learning_rate, excluded_fraction, activity rounded to 3 and loss to 4 significant digits
-/// (far finer than any feature needs), gzip-compressed; and a manifest with one row per run.
+/// run, step, layer, activity, loss, learning_rate, excluded_fraction, grad_norm, weight_norm, update_norm (the norms on
+/// layer rows only), activity and norms rounded to 3 and loss to 4 significant digits (far finer than any feature needs),
+/// gzip-compressed; and a manifest with one row per run.
 /// </summary>
 internal static class CorpusWriter
 {
-    public static void WriteHeader(TextWriter writer) => writer.WriteLine("run,step,layer,activity,loss,learning_rate,excluded_fraction");
+    public static void WriteHeader(TextWriter writer) => writer.WriteLine("run,step,layer,activity,loss,learning_rate,excluded_fraction,grad_norm,weight_norm,update_norm");
 
     public static void WriteTrace(TextWriter writer, CorpusRun run)
     {
@@ -28,7 +29,14 @@ internal static class CorpusWriter
             writer.Write(',');
             writer.Write(r.Layer == ActivityRecord.NetworkLayer ? Format(r.LearningRate, "G3") : "");
             writer.Write(',');
-            writer.WriteLine(Format(r.ExcludedFraction, "G3"));
+            writer.Write(Format(r.ExcludedFraction, "G3"));
+            bool layer = r.Layer != ActivityRecord.NetworkLayer;
+            writer.Write(',');
+            writer.Write(layer ? Format(r.GradientNorm, "G3") : "");
+            writer.Write(',');
+            writer.Write(layer ? Format(r.WeightNorm, "G3") : "");
+            writer.Write(',');
+            writer.WriteLine(layer ? Format(r.UpdateNorm, "G3") : "");
         }
     }
 

@@ -7,7 +7,8 @@ namespace MLGradientInsight.ActivityClassifier.Actions;
 /// The action model's input: the network's last-window features and whole-run features (<see cref="WindowFeatures"/>),
 /// the shape probabilities of both, and the per-layer picture of the last window (most chaotic / decaying / rising layer,
 /// least active layer relative to the others, most pinned, most non-finite, extreme slopes, dispersion, exclusion,
-/// extreme changes since the first window) and the run's history (<see cref="RunHistoryFeatures"/>).
+/// extreme changes since the first window), the run's history (<see cref="RunHistoryFeatures"/>) and the layers' optional
+/// gradient, weight and update norms (<see cref="NormFeatures"/>, all 0 without those columns).
 /// </summary>
 internal static class ActionFeatureVector
 {
@@ -26,10 +27,14 @@ internal static class ActionFeatureVector
         .. ShapeNames.All.Select(s => "run.p_" + s),
         .. s_layerNames,
         .. RunHistoryFeatures.Names,
+        .. NormFeatures.Names,
     ];
 
     /// <summary>The vector length.</summary>
-    public const int Length = 80;
+    public const int Length = 93;
+
+    /// <summary>Index of the first <see cref="NormFeatures"/> value (the norm block is the vector's tail).</summary>
+    public const int NormOffset = Length - NormFeatures.Count;
 
     public static IReadOnlyList<string> Names => s_names;
 
@@ -60,6 +65,16 @@ internal static class ActionFeatureVector
         v[k++] = -Max(layers, l => -l["level_vs_start"]);
         v[k++] = Max(layers, l => l["level_vs_start"]);
         RunHistoryFeatures.Compute(s.Whole.Window, v.AsSpan(k));
+        k += RunHistoryFeatures.Count;
+        NormFeatures.Compute([.. layers.Select(l => l.Window)], v.AsSpan(k));
+        return v;
+    }
+
+    /// <summary>The vector a trace without norm columns gives: <paramref name="features"/> with the norm block set to 0.</summary>
+    public static float[] WithoutNorms(float[] features)
+    {
+        float[] v = [.. features];
+        v.AsSpan(NormOffset).Clear();
         return v;
     }
 

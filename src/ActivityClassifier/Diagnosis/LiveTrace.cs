@@ -26,7 +26,7 @@ internal sealed class LiveTrace
     private readonly string _run;
     private readonly List<string> _layerNames = [];
     private readonly Dictionary<string, int> _layerIndex = new(StringComparer.Ordinal);
-    private readonly List<double[]> _layerActivity = [], _layerExcluded = [];
+    private readonly List<double[]> _layerActivity = [], _layerExcluded = [], _layerGradient = [], _layerWeight = [], _layerUpdate = [];
     private readonly List<RunningMedian> _wholeMedians = [];
     private long[] _steps = new long[InitialCapacity];
     private double[] _network = new double[InitialCapacity], _networkExcluded = new double[InitialCapacity];
@@ -64,6 +64,9 @@ internal sealed class LiveTrace
         int layer = LayerIndex(r.Layer);
         _layerActivity[layer][row] = r.Activity;
         _layerExcluded[layer][row] = r.ExcludedFraction;
+        _layerGradient[layer][row] = r.GradientNorm;
+        _layerWeight[layer][row] = r.WeightNorm;
+        _layerUpdate[layer][row] = r.UpdateNorm;
         Touched(row);
     }
 
@@ -78,6 +81,9 @@ internal sealed class LiveTrace
             int layer = LayerIndex(trace.Layers[l].Name);
             _layerActivity[layer][r] = trace.Layers[l].Activity[row];
             _layerExcluded[layer][r] = trace.Layers[l].ExcludedFraction[row];
+            _layerGradient[layer][r] = trace.Layers[l].GradientNorm[row];
+            _layerWeight[layer][r] = trace.Layers[l].WeightNorm[row];
+            _layerUpdate[layer][r] = trace.Layers[l].UpdateNorm[row];
         }
 
         // The trace's network activity is already the mean of the layers where it had no network row.
@@ -106,11 +112,26 @@ internal sealed class LiveTrace
         }
 
         float startLoss = Median(_loss, fs, fe);
+        var startNorms = new (float Gradient, float Weight, float Ratio)[_layerNames.Count];
+        for (int l = 0; l < _layerNames.Count; l++)
+        {
+            startNorms[l] = (Median(_layerGradient[l], fs, fe), Median(_layerWeight[l], fs, fe),
+                (float)RobustStatistics.FiniteMedian(NormFeatures.UpdateRatios(Slice(_layerUpdate[l], fs, fe), Slice(_layerWeight[l], fs, fe))));
+        }
+
         float[] levels = [.. _layerActivity.Select(a => Median(a, ls, le))];
         var windows = new TraceWindow[series];
         for (int s = -1; s < _layerNames.Count; s++)
         {
             windows[s + 1] = Window(s, ls, le, levels, startLevels[s + 1], startLoss);
+            if (s >= 0)
+            {
+                TraceWindow w = windows[s + 1];
+                w.GradientNorm = Slice(_layerGradient[s], ls, le);
+                w.WeightNorm = Slice(_layerWeight[s], ls, le);
+                w.UpdateNorm = Slice(_layerUpdate[s], ls, le);
+                (w.StartGradientNorm, w.StartWeightNorm, w.StartUpdateRatio) = startNorms[s];
+            }
         }
 
         int stride = (int)Math.Ceiling((_count - origin) / (double)TraceWindower.WholeRunMaximumValues);
@@ -161,6 +182,17 @@ internal sealed class LiveTrace
         }
 
         return (float)RobustStatistics.FiniteMedian(slice);
+    }
+
+    private static float[] Slice(double[] values, int start, int end)
+    {
+        float[] slice = new float[end - start];
+        for (int i = 0; i < slice.Length; i++)
+        {
+            slice[i] = (float)values[start + i];
+        }
+
+        return slice;
     }
 
     private double[]? Series(int series) => series < 0 ? null : _layerActivity[series];
@@ -284,11 +316,13 @@ internal sealed class LiveTrace
         _hasNetwork[row] = false;
         for (int l = 0; l < _layerActivity.Count; l++)
         {
-            _layerActivity[l][row] = _layerExcluded[l][row] = double.NaN;
+            _layerActivity[l][row] = _layerExcluded[l][row] = _layerGradient[l][row] = _layerWeight[l][row] = _layerUpdate[l][row] = double.NaN;
         }
     }
 
-    private IEnumerable<Array> Columns() => [_steps, _network, _networkExcluded, _loss, _learningRate, _hasNetwork, .. _layerActivity, .. _layerExcluded];
+    private IEnumerable<Array> Columns() => [_steps, _network, _networkExcluded, _loss, _learningRate, _hasNetwork, .. LayerColumns().SelectMany(c => c)];
+
+    private IEnumerable<List<double[]>> LayerColumns() => [_layerActivity, _layerExcluded, _layerGradient, _layerWeight, _layerUpdate];
 
     private void EnsureCapacity(int count)
     {
@@ -304,10 +338,12 @@ internal sealed class LiveTrace
         Array.Resize(ref _loss, capacity);
         Array.Resize(ref _learningRate, capacity);
         Array.Resize(ref _hasNetwork, capacity);
-        for (int l = 0; l < _layerActivity.Count; l++)
+        foreach (List<double[]> columns in LayerColumns())
         {
-            _layerActivity[l] = Grow(_layerActivity[l], capacity);
-            _layerExcluded[l] = Grow(_layerExcluded[l], capacity);
+            for (int l = 0; l < columns.Count; l++)
+            {
+                columns[l] = Grow(columns[l], capacity);
+            }
         }
     }
 
@@ -328,11 +364,13 @@ internal sealed class LiveTrace
         index = _layerNames.Count;
         _layerNames.Add(name);
         _layerIndex.Add(name, index);
-        double[] activity = new double[_steps.Length], excluded = new double[_steps.Length];
-        Array.Fill(activity, double.NaN);
-        Array.Fill(excluded, double.NaN);
-        _layerActivity.Add(activity);
-        _layerExcluded.Add(excluded);
+        foreach (List<double[]> columns in LayerColumns())
+        {
+            double[] column = new double[_steps.Length];
+            Array.Fill(column, double.NaN);
+            columns.Add(column);
+        }
+
         _wholeMedians.Add(new RunningMedian());
 
         // A layer first seen late changes the earlier rows' derived network activity and medians: recount.

@@ -37,6 +37,27 @@ public sealed class TraceWindow
     [VectorType]
     public float[] ExcludedFraction { get; set; } = [];
 
+    /// <summary>Gets or sets the layer's gradient norm ‖g‖ of the same steps (empty for the network series; NaN where missing).</summary>
+    [VectorType]
+    public float[] GradientNorm { get; set; } = [];
+
+    /// <summary>Gets or sets the layer's weight norm ‖θ‖ after the update, same steps (empty for the network series; NaN where missing).</summary>
+    [VectorType]
+    public float[] WeightNorm { get; set; } = [];
+
+    /// <summary>Gets or sets the layer's update norm ‖Δθ‖, same steps (empty for the network series; NaN where missing).</summary>
+    [VectorType]
+    public float[] UpdateNorm { get; set; } = [];
+
+    /// <summary>Gets or sets the median gradient norm of this layer in the run's first window (NaN when unknown).</summary>
+    public float StartGradientNorm { get; set; } = float.NaN;
+
+    /// <summary>Gets or sets the median weight norm of this layer in the run's first window (NaN when unknown).</summary>
+    public float StartWeightNorm { get; set; } = float.NaN;
+
+    /// <summary>Gets or sets the median update-to-weight ratio ‖Δθ‖/‖θ‖ of this layer in the run's first window (NaN when unknown).</summary>
+    public float StartUpdateRatio { get; set; } = float.NaN;
+
     /// <summary>Gets or sets the median activity of every layer of the run over the same steps (empty without layer rows).</summary>
     [VectorType]
     public float[] LayerLevels { get; set; } = [];

@@ -1,3 +1,4 @@
+using MLGradientInsight.ActivityClassifier.Actions;
 using MLGradientInsight.ActivityClassifier.Traces;
 using MLGradientInsight.Transforms.Activity;
 
@@ -88,6 +89,7 @@ public static class TraceWindower
         private readonly RunTrace _trace;
         private readonly long[] _steps;
         private readonly float[] _startLevels;
+        private readonly (float Gradient, float Weight, float Ratio)[] _startNorms;
         private readonly float _startLoss;
 
         public WindowContext(RunTrace trace)
@@ -103,12 +105,21 @@ public static class TraceWindower
             Origin = origin;
             Ranges = origin == trace.Count ? [] : ComputeRanges(origin);
             _startLevels = new float[trace.Layers.Count + 1];
+            _startNorms = new (float, float, float)[trace.Layers.Count];
+            Array.Fill(_startNorms, (float.NaN, float.NaN, float.NaN));
             if (Ranges.Count > 0)
             {
                 (int s, int e) = Ranges[0];
                 for (int series = -1; series < trace.Layers.Count; series++)
                 {
                     _startLevels[series + 1] = Median(Series(series), s, e);
+                }
+
+                for (int l = 0; l < trace.Layers.Count; l++)
+                {
+                    LayerTrace layer = trace.Layers[l];
+                    _startNorms[l] = (Median(layer.GradientNorm, s, e), Median(layer.WeightNorm, s, e),
+                        (float)RobustStatistics.FiniteMedian(NormFeatures.UpdateRatios(Slice(layer.UpdateNorm, s, e - s), Slice(layer.WeightNorm, s, e - s))));
                 }
 
                 _startLoss = Median(trace.Loss, s, e);
@@ -129,6 +140,9 @@ public static class TraceWindower
                 full.Loss = Every(full.Loss, stride);
                 full.LearningRate = Every(full.LearningRate, stride);
                 full.ExcludedFraction = Every(full.ExcludedFraction, stride);
+                full.GradientNorm = Every(full.GradientNorm, stride);
+                full.WeightNorm = Every(full.WeightNorm, stride);
+                full.UpdateNorm = Every(full.UpdateNorm, stride);
                 return full;
             }
 
@@ -147,11 +161,25 @@ public static class TraceWindower
                 StartLossLevel = _startLoss,
                 IsNetwork = series < 0,
             };
+            if (series >= 0)
+            {
+                LayerTrace layer = _trace.Layers[series];
+                window.GradientNorm = Slice(layer.GradientNorm, start, n);
+                window.WeightNorm = Slice(layer.WeightNorm, start, n);
+                window.UpdateNorm = Slice(layer.UpdateNorm, start, n);
+                (window.StartGradientNorm, window.StartWeightNorm, window.StartUpdateRatio) = _startNorms[series];
+            }
+
             return window;
         }
 
         private static float[] Every(float[] values, int stride)
         {
+            if (values.Length == 0)
+            {
+                return values;
+            }
+
             // Keep the last value (the newest step) and every stride-th one before it.
             int count = ((values.Length - 1) / stride) + 1;
             float[] result = new float[count];

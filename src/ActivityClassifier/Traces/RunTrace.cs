@@ -7,14 +7,14 @@ namespace MLGradientInsight.ActivityClassifier.Traces;
 /// <see cref="ActivityRecord"/> rows (a trace CSV, the run store, a live tracker) by <see cref="FromRecords"/>.
 /// </summary>
 /// <remarks>
-/// Only <c>step</c>, <c>layer</c>, <c>activity</c> and <c>loss</c> are needed; learning rate and excluded fraction are used
-/// when present (NaN otherwise). Missing steps (gaps) are simply absent; a step recorded twice (a restarted run
+/// Only <c>step</c>, <c>layer</c>, <c>activity</c> and <c>loss</c> are needed; learning rate, excluded fraction and the
+/// layers' gradient, weight and update norms are used when present (NaN otherwise). Missing steps (gaps) are simply absent; a step recorded twice (a restarted run
 /// that re-used step numbers) keeps the later row; NaN and ±∞ are kept as they are and counted by the features.
 /// When a trace has no <c>network</c> rows, the network activity of a step is the mean of its finite layer activities.
 /// </remarks>
 public sealed class RunTrace
 {
-    internal RunTrace(string run, long[] steps, double[] activity, double[] loss, double[] learningRate, double[] excludedFraction, IReadOnlyList<LayerTrace> layers, int replacedRows)
+    internal RunTrace(string run, IReadOnlyList<long> steps, IReadOnlyList<double> activity, IReadOnlyList<double> loss, IReadOnlyList<double> learningRate, IReadOnlyList<double> excludedFraction, IReadOnlyList<LayerTrace> layers, int replacedRows)
     {
         Run = run;
         Steps = steps;
@@ -91,16 +91,48 @@ public sealed class RunTrace
         }
 
         return new RunTrace(Run, Take(Steps, count), Take(Activity, count), Take(Loss, count), Take(LearningRate, count), Take(ExcludedFraction, count),
-            [.. Layers.Select(l => new LayerTrace(l.Name, Take(l.Activity, count), Take(l.ExcludedFraction, count)))], ReplacedRows);
+            [.. Layers.Select(l => new LayerTrace(l.Name, Take(l.Activity, count), Take(l.ExcludedFraction, count),
+                Take(l.GradientNorm, count), Take(l.WeightNorm, count), Take(l.UpdateNorm, count)))], ReplacedRows);
     }
 
-    /// <summary>This trace with only step, layer, activity and loss (learning rate and excluded fraction set to NaN).</summary>
+    /// <summary>Gets whether any layer has a finite gradient, weight or update norm.</summary>
+    public bool HasNorms => Layers.Any(l => l.HasNorms);
+
+    /// <summary>This trace with only step, layer, activity and loss (learning rate, excluded fraction and the norms set to NaN).</summary>
     /// <returns>The reduced trace.</returns>
     public RunTrace WithoutOptionalColumns()
     {
+        double[] none = NaNs();
+        return new RunTrace(Run, [.. Steps], [.. Activity], [.. Loss], none, none,
+            [.. Layers.Select(l => l with { ExcludedFraction = none, GradientNorm = none, WeightNorm = none, UpdateNorm = none })], ReplacedRows);
+    }
+
+    /// <summary>This trace without the learning-rate and excluded-fraction columns (set to NaN); the norms are kept.</summary>
+    internal RunTrace WithoutLearningRateAndExclusion()
+    {
+        double[] none = NaNs();
+        return new RunTrace(Run, Steps, Activity, Loss, none, none, [.. Layers.Select(l => l with { ExcludedFraction = none })], ReplacedRows);
+    }
+
+    /// <summary>This trace without the layers' gradient, weight and update norms (set to NaN); the other columns are kept.</summary>
+    /// <returns>The reduced trace (this trace when it has no norms).</returns>
+    public RunTrace WithoutNorms()
+    {
+        if (!HasNorms)
+        {
+            return this;
+        }
+
+        double[] none = NaNs();
+        return new RunTrace(Run, Steps, Activity, Loss, LearningRate, ExcludedFraction,
+            [.. Layers.Select(l => l with { GradientNorm = none, WeightNorm = none, UpdateNorm = none })], ReplacedRows);
+    }
+
+    private double[] NaNs()
+    {
         double[] none = new double[Count];
         Array.Fill(none, double.NaN);
-        return new RunTrace(Run, [.. Steps], [.. Activity], [.. Loss], none, none, [.. Layers.Select(l => l with { ExcludedFraction = none })], ReplacedRows);
+        return none;
     }
 
     private static T[] Take<T>(IReadOnlyList<T> values, int count) => values is T[] a ? a[..count] : [.. values.Take(count)];

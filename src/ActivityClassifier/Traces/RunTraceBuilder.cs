@@ -15,7 +15,7 @@ internal sealed class RunTraceBuilder
     private readonly List<bool> _hasNetwork = [];
     private readonly List<string> _layers = [];
     private readonly Dictionary<string, int> _layerIndex = new(StringComparer.Ordinal);
-    private readonly List<List<double>> _layerActivity = [], _layerExcluded = [];
+    private readonly List<List<double>> _layerActivity = [], _layerExcluded = [], _layerGradient = [], _layerWeight = [], _layerUpdate = [];
     private bool _sorted = true;
     private int _replaced;
 
@@ -36,12 +36,7 @@ internal sealed class RunTraceBuilder
             _loss.Add(double.NaN);
             _learningRate.Add(double.NaN);
             _hasNetwork.Add(false);
-            foreach (List<double> column in _layerActivity)
-            {
-                column.Add(double.NaN);
-            }
-
-            foreach (List<double> column in _layerExcluded)
+            foreach (List<double> column in LayerColumns())
             {
                 column.Add(double.NaN);
             }
@@ -71,8 +66,10 @@ internal sealed class RunTraceBuilder
             index = _layers.Count;
             _layers.Add(r.Layer);
             _layerIndex.Add(r.Layer, index);
-            _layerActivity.Add([.. Enumerable.Repeat(double.NaN, _steps.Count)]);
-            _layerExcluded.Add([.. Enumerable.Repeat(double.NaN, _steps.Count)]);
+            foreach (List<List<double>> columns in new[] { _layerActivity, _layerExcluded, _layerGradient, _layerWeight, _layerUpdate })
+            {
+                columns.Add([.. Enumerable.Repeat(double.NaN, _steps.Count)]);
+            }
         }
 
         if (double.IsNaN(_learningRate[row]) && !double.IsNaN(r.LearningRate))
@@ -84,6 +81,9 @@ internal sealed class RunTraceBuilder
         _replaced += double.IsNaN(_layerActivity[index][row]) && double.IsNaN(_layerExcluded[index][row]) ? 0 : 1;
         _layerActivity[index][row] = r.Activity;
         _layerExcluded[index][row] = r.ExcludedFraction;
+        _layerGradient[index][row] = r.GradientNorm;
+        _layerWeight[index][row] = r.WeightNorm;
+        _layerUpdate[index][row] = r.UpdateNorm;
     }
 
     public RunTrace Build()
@@ -129,8 +129,11 @@ internal sealed class RunTraceBuilder
         }
 
         return new RunTrace(_run, steps, activity, Gather(_loss, order), Gather(_learningRate, order), Gather(_networkExcluded, order),
-            [.. _layers.Select((name, l) => new LayerTrace(name, layers[l], Gather(_layerExcluded[l], order)))], _replaced);
+            [.. _layers.Select((name, l) => new LayerTrace(name, layers[l], Gather(_layerExcluded[l], order),
+                Gather(_layerGradient[l], order), Gather(_layerWeight[l], order), Gather(_layerUpdate[l], order)))], _replaced);
     }
+
+    private IEnumerable<List<double>> LayerColumns() => [.. _layerActivity, .. _layerExcluded, .. _layerGradient, .. _layerWeight, .. _layerUpdate];
 
     private static double[] Gather(List<double> column, int[] order)
     {

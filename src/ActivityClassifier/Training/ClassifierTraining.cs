@@ -58,8 +58,7 @@ public static class ClassifierTraining
                     }
                 }
 
-                outcomes.Add(("model", workload, info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Model, ShapeModel = shapes, ActionModel = actions, AlarmThreshold = threshold })));
-                outcomes.Add(("rules", workload, info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Rules, ShapeModel = shapes })));
+                outcomes.AddRange(Outcomes(workload, info, trace, shapes, actions, threshold));
             }
         }
 
@@ -69,13 +68,13 @@ public static class ClassifierTraining
             thresholds.Add(("pytorch (whole corpus)", threshold));
             foreach ((CorpusRunInfo info, RunTrace trace) in UsableRuns(external, out int unusedExternal))
             {
-                outcomes.Add(("model", "pytorch", info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Model, ShapeModel = shapes, ActionModel = actions, AlarmThreshold = threshold })));
-                outcomes.Add(("rules", "pytorch", info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Rules, ShapeModel = shapes })));
+                outcomes.AddRange(Outcomes("pytorch", info, trace, shapes, actions, threshold));
             }
         }
 
+        string[] advisors = [.. outcomes.Select(o => o.Advisor).Distinct()];
         var scores = new List<AdvisorScore>();
-        foreach (string advisor in new[] { "model", "rules" })
+        foreach (string advisor in advisors)
         {
             var mine = outcomes.Where(o => o.Advisor == advisor).ToList();
             foreach (string group in mine.Select(o => o.Group).Distinct())
@@ -91,7 +90,7 @@ public static class ClassifierTraining
             .Select(g => (g.Key.Advisor, g.Key.Condition, g.Count(), g.Count(o => o.Outcome.Top == o.Info.Action)))
             .ToList();
         var actionConfusion = new List<(string, IReadOnlyList<IReadOnlyList<int>>)>();
-        foreach (string advisor in new[] { "model", "rules" })
+        foreach (string advisor in advisors)
         {
             int[][] counts = [.. ActionNames.All.Select(_ => new int[ActionNames.All.Count])];
             foreach (var o in outcomes.Where(o => o.Advisor == advisor && o.Group != "pytorch"))
@@ -105,6 +104,19 @@ public static class ClassifierTraining
         return new ClassifierReport([.. confusion], scores, unused, byCondition) { AlarmThresholds = thresholds, ActionConfusion = actionConfusion };
 
         static int IndexOf(string action) => ActionNames.All.ToList().IndexOf(action);
+    }
+
+    /// <summary>The advisor name of the action model scored on the held-out traces with their norm columns removed.</summary>
+    public const string ModelWithoutNorms = "model, norms stripped";
+
+    /// <summary>A held-out run scored by the model (as the trace is), by the model on the trace without its norm columns, and by the rules.</summary>
+    private static IEnumerable<(string Advisor, string Group, CorpusRunInfo Info, RunOutcome Outcome)> Outcomes(
+        string group, CorpusRunInfo info, RunTrace trace, ShapeModel shapes, ActionModel actions, double threshold)
+    {
+        var model = new AdvisorOptions { Kind = AdvisorKind.Model, ShapeModel = shapes, ActionModel = actions, AlarmThreshold = threshold };
+        yield return ("model", group, info, Outcome(info, trace, model));
+        yield return (ModelWithoutNorms, group, info, Outcome(info, trace.WithoutNorms(), model));
+        yield return ("rules", group, info, Outcome(info, trace, new AdvisorOptions { Kind = AdvisorKind.Rules, ShapeModel = shapes }));
     }
 
     private static AdvisorScore Score(string advisor, string group, List<(CorpusRunInfo Info, RunOutcome Outcome)> results)
@@ -149,6 +161,13 @@ public static class ClassifierTraining
                 .Select(e => new ActionExample(info, e.Snapshot.ActionFeatures, e.Label, AdvisorCore.LossIsFalling(e.Snapshot)))
                 .ToList();
             examples.AddRange(mine.Select((e, i) => e with { Last = i == mine.Count - 1 }));
+            if (trace.HasNorms)
+            {
+                // The same run as a trace without norm columns (its norm block is 0, as NormFeatures gives then), so the
+                // model learns both; a separate run for the alarm calibration.
+                CorpusRunInfo without = info with { Run = info.Run + " (norms stripped)" };
+                examples.AddRange(mine.Select((e, i) => e with { Info = without, Features = ActionFeatureVector.WithoutNorms(e.Features), Last = i == mine.Count - 1 }));
+            }
         }
 
         ActionModel actions = ActionModel.Train(examples.Select(e => e.Row), options.Algorithm, options.Seed);
@@ -179,7 +198,7 @@ public static class ClassifierTraining
         }
     }
 
-    /// <summary>Effective runs with enough activity; half of them (by a stable hash of the name) lose their optional columns, so the models also work on traces with only step, layer, activity, loss.</summary>
+    /// <summary>Effective runs with enough activity; half of them (by a stable hash of the name) lose their learning-rate and excluded-fraction columns, so the models also work on traces with only step, layer, activity, loss (the norm columns are dropped from a copy of every run in training, see <see cref="Train"/>).</summary>
     private static List<(CorpusRunInfo Info, RunTrace Trace)> UsableRuns(Corpus corpus, out int unused)
     {
         int minimum = new AdvisorOptions().MinimumSteps;
@@ -193,7 +212,7 @@ public static class ClassifierTraining
                 continue;
             }
 
-            result.Add((info, StableHash(info.Run) % 2 == 0 ? trace.WithoutOptionalColumns() : trace));
+            result.Add((info, StableHash(info.Run) % 2 == 0 ? trace.WithoutLearningRateAndExclusion() : trace));
         }
 
         return result;

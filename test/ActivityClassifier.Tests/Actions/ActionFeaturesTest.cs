@@ -1,6 +1,9 @@
 using MLGradientInsight.ActivityClassifier.Actions;
 using MLGradientInsight.ActivityClassifier.Features;
+using MLGradientInsight.ActivityClassifier.Shapes;
+using MLGradientInsight.ActivityClassifier.Traces;
 using MLGradientInsight.ActivityClassifier.Training;
+using MLGradientInsight.Transforms.Activity;
 
 namespace MLGradientInsight.ActivityClassifier.Tests.Actions;
 
@@ -12,6 +15,8 @@ public sealed class ActionFeaturesTest
     {
         Assert.AreEqual(ActionFeatureVector.Length, ActionFeatureVector.Names.Count);
         Assert.AreEqual(RunHistoryFeatures.Count, RunHistoryFeatures.Names.Count);
+        Assert.AreEqual(NormFeatures.Count, NormFeatures.Names.Count);
+        CollectionAssert.AreEqual(NormFeatures.Names.ToArray(), ActionFeatureVector.Names.Skip(ActionFeatureVector.NormOffset).ToArray(), "the norm block is the vector's tail");
         Assert.AreEqual(ActionFeatureVector.Names.Count, ActionFeatureVector.Names.Distinct().Count());
     }
 
@@ -54,7 +59,71 @@ public sealed class ActionFeaturesTest
         Assert.IsTrue(AlarmCalibration.Grid.All(t => t is > 0 and < 1));
     }
 
-    private static int Index(string name) => ActionFeatureVector.Names.ToList().IndexOf(name) - (ActionFeatureVector.Length - RunHistoryFeatures.Count);
+    [TestMethod]
+    public void Norms_ReadTheUpdateRatioWeightGrowthGradientsAndFirstLayer()
+    {
+        // 600 steps, 3 layers. Weights ×10 after step 300; update/weight 10⁻³ in fc1 and fc2, 10⁻⁵ in fc3;
+        // gradient norm 100 in fc1, 1 in fc2 and fc3, with one 50× spike in fc2 near the end.
+        var records = new List<ActivityRecord>();
+        foreach (ActivityRecord r in TestData.Trace("n", steps: 600, layers: 3, trend: 0, noise: 0.1, lossTrend: -1, seed: 4))
+        {
+            if (r.Layer == ActivityRecord.NetworkLayer)
+            {
+                records.Add(r);
+                continue;
+            }
+
+            long t = r.Step - 12;
+            double weight = t < 300 ? 1 : 10;
+            double ratio = r.Layer == "fc3" ? 1e-5 : 1e-3;
+            double gradient = r.Layer == "fc1" ? 100 : r.Layer == "fc2" && t == 590 ? 50 : 1;
+            records.Add(r with { GradientNorm = gradient, WeightNorm = weight, UpdateNorm = ratio * weight });
+        }
+
+        RunTrace trace = RunTrace.FromRecords(records)[0];
+        float[] f = Norms(trace);
+        Assert.AreEqual(1, f[NormIndex("norms.present")]);
+        Assert.AreEqual(-3, f[NormIndex("norms.update_ratio_log10")], 1e-4, "median over the layers");
+        Assert.AreEqual(-5, f[NormIndex("norms.update_ratio_min_log10")], 1e-4);
+        Assert.AreEqual(-3, f[NormIndex("norms.update_ratio_max_log10")], 1e-4);
+        Assert.AreEqual(0, f[NormIndex("norms.update_ratio_vs_start")], 1e-4);
+        Assert.AreEqual(Math.Log(10), f[NormIndex("norms.weight_vs_start")], 1e-4);
+        Assert.AreEqual(Math.Log(10), f[NormIndex("norms.weight_vs_start_max")], 1e-4);
+        Assert.AreEqual(0, f[NormIndex("norms.grad_vs_start")], 1e-4);
+        Assert.AreEqual(Math.Log(100), f[NormIndex("norms.first_layer_grad_ratio")], 1e-4);
+        Assert.AreEqual(Math.Log(100), f[NormIndex("norms.grad_layer_spread")], 1e-4);
+        Assert.AreEqual(Math.Log(50), f[NormIndex("norms.grad_spike")], 1e-4);
+        Assert.AreEqual(0, f[NormIndex("norms.grad_non_finite_fraction")]);
+
+        float[] none = Norms(trace.WithoutNorms());
+        Assert.IsTrue(none.All(v => v == 0), "without the columns every norm feature is 0, present included");
+    }
+
+    [TestMethod]
+    public void Norms_StrippingTheColumns_EqualsZeroingTheNormBlock()
+    {
+        // What training relies on: the stripped copy of a run is the full run's vector with the norm block zeroed.
+        CorpusRunInfo info = TestData.Corpus.Runs.First(r => r.Effective && r.Condition == "lr-too-low");
+        RunTrace trace = TestData.Corpus.Traces[info.Run];
+        Assert.IsTrue(trace.HasNorms, "the corpus of our engine carries the norm columns");
+        ShapeModel shapes = ShapeModel.LoadDefault();
+        float[] full = RunSnapshot.Create(trace, shapes)!.ActionFeatures;
+        float[] stripped = RunSnapshot.Create(trace.WithoutNorms(), shapes)!.ActionFeatures;
+        Assert.AreEqual(1, full[ActionFeatureVector.NormOffset]);
+        CollectionAssert.AreEqual(ActionFeatureVector.WithoutNorms(full), stripped);
+        Assert.IsLessThan(-3.5, full[ActionFeatureVector.NormOffset + 1], "a ×10⁻³ learning rate: median update/weight ratio below 10⁻³·⁵");
+    }
+
+    private static int NormIndex(string name) => NormFeatures.Names.ToList().IndexOf(name);
+
+    private static float[] Norms(RunTrace trace)
+    {
+        float[] f = new float[NormFeatures.Count];
+        NormFeatures.Compute(TraceWindower.LastWindows(trace).Where(w => !w.IsNetwork).ToList(), f);
+        return f;
+    }
+
+    private static int Index(string name) => RunHistoryFeatures.Names.ToList().IndexOf(name);
 
     private static float[] History(TraceWindow whole)
     {

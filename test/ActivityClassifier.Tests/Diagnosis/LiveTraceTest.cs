@@ -36,6 +36,13 @@ public sealed class LiveTraceTest
     public void CorruptTrace_NaNInfGapsLateLayerNoNetworkRowsAndOutOfOrderRows_EqualsTheReference()
     {
         List<ActivityRecord> records = TestData.Trace("bad", steps: 1500, layers: 3, trend: -1, noise: 0.3, lossTrend: -0.5, seed: 2, firstStep: 0);
+        // Layer norms, some missing or non-finite (the norm features must match too).
+        records = [.. records.Select((r, i) => r.Layer == ActivityRecord.NetworkLayer ? r : r with
+        {
+            GradientNorm = i % 29 == 0 ? double.PositiveInfinity : 1 + (i % 7),
+            WeightNorm = i % 31 == 0 ? double.NaN : 10 + (r.Step / 100.0),
+            UpdateNorm = 0.001 * (1 + (i % 5)),
+        })];
         records.RemoveAll(r => r.Step is > 100 and < 160);
         records.RemoveAll(r => r.Layer == "fc3" && r.Step < 400);
         records.RemoveAll(r => r.Layer == ActivityRecord.NetworkLayer && r.Step % 5 == 0);
@@ -184,6 +191,12 @@ public sealed class LiveTraceTest
         CollectionAssert.AreEqual(expected.Window.LayerLevels, actual.Window.LayerLevels, where + ": layer levels");
         Assert.AreEqual(expected.Window.StartActivityLevel, actual.Window.StartActivityLevel, where);
         Assert.AreEqual(expected.Window.StartLossLevel, actual.Window.StartLossLevel, where);
+        CollectionAssert.AreEqual(expected.Window.GradientNorm, actual.Window.GradientNorm, where + ": gradient norms");
+        CollectionAssert.AreEqual(expected.Window.WeightNorm, actual.Window.WeightNorm, where + ": weight norms");
+        CollectionAssert.AreEqual(expected.Window.UpdateNorm, actual.Window.UpdateNorm, where + ": update norms");
+        Assert.AreEqual(expected.Window.StartGradientNorm, actual.Window.StartGradientNorm, where);
+        Assert.AreEqual(expected.Window.StartWeightNorm, actual.Window.StartWeightNorm, where);
+        Assert.AreEqual(expected.Window.StartUpdateRatio, actual.Window.StartUpdateRatio, where);
         CollectionAssert.AreEqual(expected.Features, actual.Features, where + ": features");
         CollectionAssert.AreEqual(expected.Shape, actual.Shape, where + ": shape probabilities");
     }
