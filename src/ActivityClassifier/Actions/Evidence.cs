@@ -24,14 +24,14 @@ internal static class Evidence
                     return $"the learning rate grew ×{N(Math.Exp(s.Whole["lr_change"]))} during the run and {loss} — the steps have become too large";
                 }
 
-                return $"{loss}, and network activity is {ShapeNames.Of(net.TopShape)} over {lastSpan} (spikes in {Pct(net["spike_rate"])} of steps, dispersion {N(net["dispersion"])}) — the steps are too large";
+                return $"{loss}, and network activity is {ShapeNames.Of(net.TopShape)} over {lastSpan} (spikes in {Pct(net["spike_rate"])} of steps, dispersion {N(net["dispersion"])}){UpdateRatio(s)} — the steps are too large";
             case TrainingAction.RaiseLearningRate:
                 if (s.Whole["lr_change"] < -Math.Log(10))
                 {
                     return $"the learning rate fell ×{N(Math.Exp(-s.Whole["lr_change"]))} during the run and since then {loss} — training has stalled";
                 }
 
-                return $"{loss} while network activity is {ShapeNames.Of(net.TopShape)} (level {N(Math.Exp(net["level"]))}) — the updates are too small to make progress";
+                return $"{loss} while network activity is {ShapeNames.Of(net.TopShape)} (level {N(Math.Exp(net["level"]))}){UpdateRatio(s)} — the updates are too small to make progress";
             case TrainingAction.CheckArchitecture:
             {
                 RunSnapshot.SeriesState? weakest = s.Layers.Length == 0 ? null : s.Layers.MinBy(l => l["self_vs_layers"]);
@@ -45,11 +45,11 @@ internal static class Evidence
                 string where = pinned is not null && pinned["pinned_fraction"] > net["pinned_fraction"]
                     ? $"layer {pinned.Window.Layer}'s activity is pinned at 1.0 in {Pct(pinned["pinned_fraction"])} of {lastSpan}"
                     : $"network activity is pinned at 1.0 in {Pct(net["pinned_fraction"])} of {lastSpan}";
-                return $"{where} while {loss} — most units stopped learning (their gradients no longer change); check the weight and bias initialisation";
+                return $"{where} while {loss}{WeightChange(s)} — most units stopped learning (their gradients no longer change); check the weight and bias initialisation";
             }
 
             case TrainingAction.CheckData:
-                return $"{loss} although network activity is {ShapeNames.Of(net.TopShape)} — the model cannot fit the targets; check the labels and the input scaling";
+                return $"{loss} although network activity is {ShapeNames.Of(net.TopShape)}{FirstLayerGradient(s)} — the model cannot fit the targets; check the labels and the input scaling";
             default:
                 return $"{loss}; network activity is {ShapeNames.Of(net.TopShape)} over {lastSpan} (p = {N(net.Shape.Max())})";
         }
@@ -76,6 +76,18 @@ internal static class Evidence
             ? $"the loss stays at {N(now)} (start {N(start)})"
             : $"the loss {verb} from {N(start)} to {N(now)} ({(change > 0 ? "+" : "−")}{Pct(Math.Abs(change))}) since the start";
     }
+
+    /// <summary>", and a step changes the weights by 10^-4.7 of their norm (median over layers; ≈ 10⁻³ is typical)", or "" without norms.</summary>
+    private static string UpdateRatio(RunSnapshot s) => Norm(s, "norms.present") == 0 || Norm(s, "norms.update_ratio_log10") == 0 ? ""
+        : string.Create(CultureInfo.InvariantCulture, $", and a step changes the weights by 10^{Norm(s, "norms.update_ratio_log10"):0.0} of their norm (‖Δθ‖/‖θ‖, median over layers; ≈ 10^-3 is typical)");
+
+    private static string WeightChange(RunSnapshot s) => Norm(s, "norms.present") == 0 ? ""
+        : $"; the layers' weight norms are ×{N(Math.Exp(Norm(s, "norms.weight_vs_start")))} their start (median over layers)";
+
+    private static string FirstLayerGradient(RunSnapshot s) => Norm(s, "norms.present") == 0 || Norm(s, "norms.first_layer_grad_ratio") < Math.Log(10) ? ""
+        : $" and the first layer's gradient norm is {N(Math.Exp(Norm(s, "norms.first_layer_grad_ratio")))}× the other layers' (unscaled inputs make it large)";
+
+    private static float Norm(RunSnapshot s, string name) => s.ActionFeatures[ActionFeatureVector.NormOffset + NormFeatures.Names.ToList().IndexOf(name)];
 
     private static string N(double value) => value.ToString(Math.Abs(value) >= 100 || (Math.Abs(value) < 0.01 && value != 0) ? "G2" : "0.##", CultureInfo.InvariantCulture);
 

@@ -114,6 +114,19 @@ public sealed class ActionFeaturesTest
         Assert.IsLessThan(-3.5, full[ActionFeatureVector.NormOffset + 1], "a ×10⁻³ learning rate: median update/weight ratio below 10⁻³·⁵");
     }
 
+    [TestMethod]
+    public void Evidence_QuotesTheUpdateRatioOnlyWhenTheTraceHasNorms()
+    {
+        CorpusRunInfo info = TestData.Corpus.Runs.First(r => r.Effective && r.Condition == "lr-too-low");
+        RunTrace trace = TestData.Corpus.Traces[info.Run];
+        ShapeModel shapes = ShapeModel.LoadDefault();
+        string with = Evidence.For(TrainingAction.RaiseLearningRate, RunSnapshot.Create(trace, shapes)!);
+        string without = Evidence.For(TrainingAction.RaiseLearningRate, RunSnapshot.Create(trace.WithoutNorms(), shapes)!);
+        StringAssert.Contains(with, "‖Δθ‖/‖θ‖");
+        StringAssert.Contains(with, "a step changes the weights by 10^-");
+        Assert.DoesNotContain("‖Δθ‖", without);
+    }
+
     private static int NormIndex(string name) => NormFeatures.Names.ToList().IndexOf(name);
 
     private static float[] Norms(RunTrace trace)
