@@ -39,12 +39,19 @@ public sealed class ActionModel
     internal static ActionModel Train(IEnumerable<ActionRow> rows, ModelAlgorithm algorithm, int seed) =>
         new(ScoringModel<ActionRow>.Fit(rows, ml => MulticlassPipeline.Tail(ml, ActionNames.All, algorithm, seed), seed));
 
+    /// <summary>
+    /// Gets the number of inputs the model was trained on: <see cref="ActionFeatureVector.Length"/>, or fewer for a model
+    /// saved before later features were appended (one trained before the norm features reads the first 80, which are
+    /// the same numbers it was trained on).
+    /// </summary>
+    public int InputLength => _model.InputSize(nameof(ActionRow.Features));
+
     /// <summary>The class probabilities of one feature vector, in <see cref="TrainingAction"/> order.</summary>
-    internal float[] Scores(float[] features) => _model.Score(new ActionRow { Features = features });
+    internal float[] Scores(float[] features) => _model.Score(new ActionRow { Features = features.Length > InputLength ? features[..InputLength] : features });
 
     internal IReadOnlyList<RankedAction> Rank(RunSnapshot snapshot)
     {
-        float[] scores = _model.Score(new ActionRow { Features = snapshot.ActionFeatures });
+        float[] scores = Scores(snapshot.ActionFeatures);
 
         return [.. scores.Select((p, i) => (Action: (TrainingAction)i, Score: p))
             .OrderByDescending(x => x.Score)

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace MLGradientInsight.ActivityClassifier.Training;
 
@@ -11,22 +12,44 @@ internal sealed class ScoringModel<TInput>
     private readonly PredictionEngine<TInput, MulticlassPrediction> _engine;
     private readonly object _gate = new();
 
-    public ScoringModel(ITransformer model, MLContext ml)
+    public ScoringModel(ITransformer model, MLContext ml, DataViewSchema? inputSchema = null)
     {
         Model = model;
         _ml = ml;
-        _engine = ml.Model.CreatePredictionEngine<TInput, MulticlassPrediction>(model);
+        SchemaDefinition definition = SchemaDefinition.Create(typeof(TInput), SchemaDefinition.Direction.Read);
+        foreach (SchemaDefinition.Column column in definition)
+        {
+            // A model saved with a shorter fixed-size input vector (an earlier feature vector whose later features were
+            // appended since) is scored with that size; its callers pass the vector's first InputSize(name) values.
+            if (inputSchema?.GetColumnOrNull(column.ColumnName) is { Type: VectorDataViewType { Size: > 0 } saved })
+            {
+                column.ColumnType = saved;
+            }
+        }
+
+        _inputSchema = definition;
+        _engine = ml.Model.CreatePredictionEngine<TInput, MulticlassPrediction>(model, inputSchemaDefinition: definition);
     }
+
+    private readonly SchemaDefinition _inputSchema;
 
     public ITransformer Model { get; }
 
-    public static ScoringModel<TInput> FromResource(string resourceName) => new(ModelResources.Load(resourceName, out MLContext ml), ml);
+    public static ScoringModel<TInput> FromResource(string resourceName)
+    {
+        ITransformer model = ModelResources.Load(resourceName, out MLContext ml, out DataViewSchema schema);
+        return new(model, ml, schema);
+    }
 
     public static ScoringModel<TInput> FromStream(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new(ModelResources.Load(stream, out MLContext ml), ml);
+        ITransformer model = ModelResources.Load(stream, out MLContext ml, out DataViewSchema schema);
+        return new(model, ml, schema);
     }
+
+    /// <summary>The length of the fixed-size input vector <paramref name="column"/> this model was saved with (0 for a variable-size one).</summary>
+    public int InputSize(string column) => _inputSchema.First(c => c.ColumnName == column).ColumnType is VectorDataViewType v ? v.Size : 0;
 
     public static ScoringModel<TInput> Fit(IEnumerable<TInput> rows, Func<MLContext, IEstimator<ITransformer>> pipeline, int seed)
     {

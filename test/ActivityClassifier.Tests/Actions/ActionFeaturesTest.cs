@@ -115,6 +115,24 @@ public sealed class ActionFeaturesTest
     }
 
     [TestMethod]
+    public void ShippedActionModel_ReadsTheFeaturesItWasTrainedOn()
+    {
+        // A model saved before the norm block was appended reads the first 80 values (the vector it was trained on);
+        // one trained since reads all of them. Either way ranking a snapshot works and gives probabilities.
+        ActionModel model = ActionModel.LoadDefault();
+        Assert.IsTrue(model.InputLength == ActionFeatureVector.Length || model.InputLength == ActionFeatureVector.NormOffset, $"{model.InputLength}");
+        CorpusRunInfo info = TestData.Corpus.Runs.First(r => r.Effective && r.Condition == "lr-too-low");
+        RunSnapshot snapshot = RunSnapshot.Create(TestData.Corpus.Traces[info.Run], ShapeModel.LoadDefault())!;
+        float[] p = model.Scores(snapshot.ActionFeatures);
+        Assert.AreEqual(ActionNames.All.Count, p.Length);
+        Assert.AreEqual(1, p.Sum(), 1e-4);
+        if (model.InputLength == ActionFeatureVector.NormOffset)
+        {
+            CollectionAssert.AreEqual(p, model.Scores(ActionFeatureVector.WithoutNorms(snapshot.ActionFeatures)), "an 80-input model does not see the norms");
+        }
+    }
+
+    [TestMethod]
     public void Evidence_QuotesTheUpdateRatioOnlyWhenTheTraceHasNorms()
     {
         CorpusRunInfo info = TestData.Corpus.Runs.First(r => r.Effective && r.Condition == "lr-too-low");
