@@ -52,7 +52,7 @@ switch (mode)
         TorchTrackingMode tracking = overlap ? TorchTrackingMode.Overlapped : TrackingArg();
         var options = new GradientActivityOptions { TrackWeightStatistics = weights, MaxDegreeOfParallelism = IntArg("--dop", Environment.ProcessorCount) };
         Console.WriteLine(FormattableString.Invariant($"gradients released with {(release ? "module.zero_grad()" : "optimizer.zero_grad()")}, tracker MaxDegreeOfParallelism {options.MaxDegreeOfParallelism}"));
-        Console.WriteLine($"{"workload",-34} {"params",11} {"untracked",11} {"tracked",11} {"overhead",9}");
+        Console.WriteLine($"{"workload",-34} {"params",11} {"untracked",11} {"tracked",11} {"overhead",9}  (median time inside Observe + Flush)");
         if (!args.Contains("--large"))
         {
             Overhead("lenet5-b64-momentum", () => TorchModels.LeNet5(1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), images, options, tracking, release);
@@ -69,7 +69,7 @@ switch (mode)
         using var model = TorchModels.Mlp([784, 4096, 2048, 10], Activation.ReLU, 1);
         using optim.Optimizer sgd = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
         long count = model.parameters().Sum(p => p.numel());
-        Step(model, sgd, flat, labels, false, null);
+        Step(model, sgd, flat, labels, false, null, out _);
         double copy = CopyBandwidth(count);
         // Bytes per parameter and step: activity pass reads g, g_prev, M and writes g_prev, M (20 B); the weight statistics
         // copy θ before the update (read 4 + write 4) and read θ and the copy after it (8).
@@ -117,11 +117,12 @@ void Overhead(string name, Func<nn.Module<Tensor, Tensor>> create, Func<nn.Modul
     tracking.Warning += (_, message) => Console.Error.WriteLine($"warning: {message}");
     var a = new List<double>();
     var b = new List<double>();
+    var inTracker = new List<double>();
     for (int i = 0; i < warmup + steps; i += block)
     {
         for (int k = 0; k < block; k++)
         {
-            double t = Step(plain, plainOptimizer, x, labels, false, null, release);
+            double t = Step(plain, plainOptimizer, x, labels, false, null, out _, release);
             if (i + k >= warmup)
             {
                 a.Add(t);
@@ -130,28 +131,32 @@ void Overhead(string name, Func<nn.Module<Tensor, Tensor>> create, Func<nn.Modul
 
         for (int k = 0; k < block; k++)
         {
-            double t = Step(tracked, trackedOptimizer, x, labels, false, tracking, release);
+            double t = Step(tracked, trackedOptimizer, x, labels, false, tracking, out double observe, release);
             if (k == block - 1)
             {
                 long f = Stopwatch.GetTimestamp();
                 tracking.Flush();
-                t += Stopwatch.GetElapsedTime(f).TotalMicroseconds;
+                double flush = Stopwatch.GetElapsedTime(f).TotalMicroseconds;
+                t += flush;
+                observe += flush;
             }
 
             if (i + k >= warmup)
             {
                 b.Add(t);
+                inTracker.Add(observe);
             }
         }
     }
 
     double untracked = Median(a), withTracker = Median(b);
     long count = plain.parameters().Sum(p => p.numel());
-    Console.WriteLine(FormattableString.Invariant($"{name + (weights ? "" : " (no weight stats)") + $" [{tracking.ActiveMode}, block {block}]",-58} {count,11:N0} {untracked / 1000,9:F3}ms {withTracker / 1000,9:F3}ms {(withTracker / untracked - 1) * 100,8:F1}%  load {LoadAverage()}"));
+    Console.WriteLine(FormattableString.Invariant($"{name + (weights ? "" : " (no weight stats)") + $" [{tracking.ActiveMode}, block {block}]",-58} {count,11:N0} {untracked / 1000,9:F3}ms {withTracker / 1000,9:F3}ms {(withTracker / untracked - 1) * 100,8:F1}%  in tracker calls {Median(inTracker) / 1000:F3}ms  load {LoadAverage()}"));
 }
 
-static double Step(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor x, Tensor y, bool regression, TorchActivityTracker? tracking, bool release = false)
+static double Step(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor x, Tensor y, bool regression, TorchActivityTracker? tracking, out double observeMicroseconds, bool release = false)
 {
+    observeMicroseconds = 0;
     long t0 = Stopwatch.GetTimestamp();
     using (var scope = NewDisposeScope())
     {
@@ -167,7 +172,14 @@ static double Step(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor 
         Tensor output = model.call(x);
         Tensor loss = regression ? nn.functional.mse_loss(output, y) : nn.functional.cross_entropy(output, y);
         loss.backward();
-        tracking?.Observe(loss.item<float>());
+        float value = loss.item<float>();
+        if (tracking is not null)
+        {
+            long o = Stopwatch.GetTimestamp();
+            tracking.Observe(value);
+            observeMicroseconds = Stopwatch.GetElapsedTime(o).TotalMicroseconds;
+        }
+
         opt.step();
     }
 
@@ -179,7 +191,7 @@ static Dictionary<string, double> TimeSteps(nn.Module<Tensor, Tensor> model, opt
     var times = new List<double>();
     for (int i = 0; i < warmup + steps; i++)
     {
-        double t = Step(model, opt, x, y, regression, null);
+        double t = Step(model, opt, x, y, regression, null, out _);
         if (i >= warmup)
         {
             times.Add(t);
