@@ -200,6 +200,42 @@ public sealed class OverlappedTrackingTests
         Assert.ThrowsExactly<ObjectDisposedException>(() => tracking.Observe(1.0));
     }
 
+    [TestMethod]
+    public void An_overlapped_step_allocates_nothing_on_the_training_thread_beyond_the_gradient_wrappers()
+    {
+        using var model = TorchModels.Mlp(s_sizes, Activation.ReLU, seed: 7);
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        TorchSharp.Modules.Parameter[] parameters = [.. model.parameters()];
+        using var tracking = TorchActivityTracker.Attach(model, sink: null, optimizer, s_options with { MaxDegreeOfParallelism = 1 }, TorchTrackingMode.Overlapped);
+        long wrappers = 0, tracked = 0;
+        for (int step = 1; step <= 30; step++)
+        {
+            model.zero_grad();
+            float loss = Backward(model, step);
+            long start = GC.GetAllocatedBytesForCurrentThread();
+            foreach (TorchSharp.Modules.Parameter p in parameters)
+            {
+                using Tensor g = p.grad!;
+                _ = g.bytes.Length;
+            }
+
+            long afterWrappers = GC.GetAllocatedBytesForCurrentThread();
+            tracking.Observe(loss);
+            long afterObserve = GC.GetAllocatedBytesForCurrentThread();
+            if (step > 10)
+            {
+                wrappers += afterWrappers - start;
+                tracked += afterObserve - afterWrappers;
+            }
+
+            optimizer.step();
+        }
+
+        Assert.AreEqual(TorchTrackingMode.Overlapped, tracking.ActiveMode);
+        Assert.IsGreaterThan(0L, wrappers, "TorchSharp allocates a wrapper per grad access");
+        Assert.IsLessThanOrEqualTo(wrappers, tracked, $"overlapped steps allocated {tracked} B on the training thread, the wrappers alone {wrappers} B");
+    }
+
     /// <summary>Forward and backward on a seeded batch (the caller zeroes or releases the gradients); returns the loss.</summary>
     private static float Backward(nn.Module<Tensor, Tensor> model, int step)
     {
