@@ -53,14 +53,11 @@ public sealed class OverlappedTrackingTests
     {
         using var model = TorchModels.Mlp(s_sizes, Activation.Tanh, seed: 2);
         using var optimizer = optim.SGD(model.parameters(), 0.05, momentum: 0.9);
-        var expected = new InMemoryActivitySink();
-        var actual = new InMemoryActivitySink();
-        var warnings = new List<string>();
-        using (var reference = TorchActivityTracker.Attach(model, expected, optimizer, s_options, TorchTrackingMode.HostKernel))
-        using (var overlapped = TorchActivityTracker.Attach(model, actual, optimizer, s_options, TorchTrackingMode.Overlapped))
-        {
-            overlapped.Warning += (_, message) => warnings.Add(message);
-            for (int step = 1; step <= 14; step++)
+        SideBySideRun run = SideBySide(
+            model,
+            optimizer,
+            steps: 14,
+            backward: step =>
             {
                 model.zero_grad();
                 float loss = Backward(model, step);
@@ -71,25 +68,17 @@ public sealed class OverlappedTrackingTests
                     MemoryMarshal.Cast<byte, float>(g.bytes)[step] = float.NaN;
                 }
 
-                Assert.AreEqual(reference.Observe(loss), overlapped.Observe(loss), $"step {step}");
-                if (step is not (7 or 8))
-                {
-                    optimizer.step();   // skipped on the poisoned steps, which would make every later gradient NaN
-                }
+                return loss;
+            },
+            update: step => step is not (7 or 8),   // the poisoned steps would make every later gradient NaN
+            check: (step, overlapped) => Assert.AreEqual(TorchTrackingMode.Overlapped, overlapped.ActiveMode, $"step {step}"));
 
-                Assert.AreEqual(TorchTrackingMode.Overlapped, overlapped.ActiveMode, $"step {step}");
-            }
-
-            Assert.IsLessThan(expected.Records.Count, actual.Records.Count, "the last step's rows wait for the background pass");
-            overlapped.Flush();
-            Assert.AreEqual(overlapped.Tracker.LastStep.Network.Activity, reference.Tracker.LastStep.Network.Activity);
-        }
-
-        Assert.IsEmpty(warnings);
-        Assert.IsTrue(expected.Records.Any(r => r.NonFiniteCount > 0), "non-finite steps were tracked");
-        Assert.HasCount(expected.Records.Count, actual.Records);
-        CollectionAssert.AreEqual(expected.Records.ToArray(), actual.Records.ToArray());
-        CollectionAssert.AreEqual(Enumerable.Range(5, 10).Select(s => (long)s).ToArray(), actual.Records.Select(r => r.Step).Distinct().ToArray(), "in step order");
+        Assert.IsEmpty(run.Warnings);
+        Assert.IsNull(run.FallbackReason);
+        Assert.AreEqual(run.ReferenceActivity, run.OverlappedActivity, "Tracker.LastStep after Flush");
+        Assert.IsTrue(run.Expected.Records.Any(r => r.NonFiniteCount > 0), "non-finite steps were tracked");
+        CollectionAssert.AreEqual(run.Expected.Records.ToArray(), run.Actual.Records.ToArray());
+        CollectionAssert.AreEqual(Enumerable.Range(5, 10).Select(s => (long)s).ToArray(), run.Actual.Records.Select(r => r.Step).Distinct().ToArray(), "in step order");
     }
 
     [TestMethod]
@@ -97,32 +86,20 @@ public sealed class OverlappedTrackingTests
     {
         using var model = TorchModels.Mlp(s_sizes, Activation.ReLU, seed: 3);
         using var optimizer = optim.Adam(model.parameters(), 0.001);
-        var expected = new InMemoryActivitySink();
-        var actual = new InMemoryActivitySink();
-        var warnings = new List<string>();
-        using (var reference = TorchActivityTracker.Attach(model, expected, optimizer, s_options, TorchTrackingMode.HostKernel))
-        using (var overlapped = TorchActivityTracker.Attach(model, actual, optimizer, s_options, TorchTrackingMode.Overlapped))
+        SideBySideRun run = SideBySide(model, optimizer, steps: 9, backward: step =>
         {
-            overlapped.Warning += (_, message) => warnings.Add(message);
-            for (int step = 1; step <= 9; step++)
-            {
-                optimizer.zero_grad();
-                float loss = Backward(model, step);
-                Assert.AreEqual(reference.Observe(loss), overlapped.Observe(loss), $"step {step}");
-                optimizer.step();
-            }
+            optimizer.zero_grad();
+            return Backward(model, step);
+        });
 
-            Assert.AreEqual(TorchTrackingMode.HostKernel, overlapped.ActiveMode);
-            Assert.IsNotNull(overlapped.OverlapFallbackReason);
-        }
-
-        Assert.HasCount(1, warnings, "said once");
-        Assert.AreEqual(warnings[0], warnings.Single());
-        StringAssert.Contains(warnings[0], "step 2");
-        StringAssert.Contains(warnings[0], "module.zero_grad()");
-        StringAssert.Contains(warnings[0], "nothing was lost");
-        Assert.IsNotEmpty(expected.Records);
-        CollectionAssert.AreEqual(expected.Records.ToArray(), actual.Records.ToArray());
+        Assert.AreEqual(TorchTrackingMode.HostKernel, run.FinalMode);
+        Assert.HasCount(1, run.Warnings, "said once");
+        Assert.AreEqual(run.FallbackReason, run.Warnings[0]);
+        StringAssert.Contains(run.Warnings[0], "step 2");
+        StringAssert.Contains(run.Warnings[0], "module.zero_grad()");
+        StringAssert.Contains(run.Warnings[0], "nothing was lost");
+        Assert.IsNotEmpty(run.Expected.Records);
+        CollectionAssert.AreEqual(run.Expected.Records.ToArray(), run.Actual.Records.ToArray());
     }
 
     [TestMethod]
@@ -236,6 +213,47 @@ public sealed class OverlappedTrackingTests
         Assert.IsLessThanOrEqualTo(wrappers, tracked, $"overlapped steps allocated {tracked} B on the training thread, the wrappers alone {wrappers} B");
     }
 
+    /// <summary>
+    /// A synchronous reference tracker and an overlapped one on the same module, observing the same gradients: each step runs
+    /// <paramref name="backward"/> (zeroing, forward, backward; returns the loss), both observations, the optional
+    /// <paramref name="check"/>, and <c>optimizer.step()</c> unless <paramref name="update"/> says no. Both are flushed and disposed.
+    /// </summary>
+    private static SideBySideRun SideBySide(
+        nn.Module model, optim.Optimizer optimizer, int steps, Func<int, float> backward, Func<int, bool>? update = null, Action<int, TorchActivityTracker>? check = null)
+    {
+        var expected = new InMemoryActivitySink();
+        var actual = new InMemoryActivitySink();
+        var warnings = new List<string>();
+        using var reference = TorchActivityTracker.Attach(model, expected, optimizer, s_options, TorchTrackingMode.HostKernel);
+        using var overlapped = TorchActivityTracker.Attach(model, actual, optimizer, s_options, TorchTrackingMode.Overlapped);
+        overlapped.Warning += (_, message) => warnings.Add(message);
+        for (int step = 1; step <= steps; step++)
+        {
+            float loss = backward(step);
+            Assert.AreEqual(reference.Observe(loss), overlapped.Observe(loss), $"step {step}");
+            check?.Invoke(step, overlapped);
+            if (update?.Invoke(step) ?? true)
+            {
+                optimizer.step();
+            }
+        }
+
+        if (overlapped.ActiveMode == TorchTrackingMode.Overlapped)
+        {
+            Assert.IsLessThan(expected.Records.Count, actual.Records.Count, "the last step's rows wait for the background pass");
+        }
+
+        overlapped.Flush();
+        return new SideBySideRun(
+            expected,
+            actual,
+            warnings,
+            overlapped.ActiveMode,
+            overlapped.OverlapFallbackReason,
+            reference.Tracker.LastStep.Network.Activity,
+            overlapped.Tracker.LastStep.Network.Activity);
+    }
+
     /// <summary>Forward and backward on a seeded batch (the caller zeroes or releases the gradients); returns the loss.</summary>
     private static float Backward(nn.Module<Tensor, Tensor> model, int step)
     {
@@ -250,3 +268,13 @@ public sealed class OverlappedTrackingTests
 
     private static ReadOnlySpan<byte> Memory(Tensor t) => t.bytes;
 }
+
+/// <summary>What <c>OverlappedTrackingTests.SideBySide</c> saw.</summary>
+internal sealed record SideBySideRun(
+    InMemoryActivitySink Expected,
+    InMemoryActivitySink Actual,
+    IReadOnlyList<string> Warnings,
+    TorchTrackingMode FinalMode,
+    string? FallbackReason,
+    double ReferenceActivity,
+    double OverlappedActivity);
