@@ -458,14 +458,8 @@ public sealed class TorchActivityTracker : IDisposable
 
             if (_overlap is not null)
             {
-                // Kept beyond the user's dispose scope (the wrapper would die with it), in memory the worker can read in place.
+                // Kept beyond the user's dispose scope, which would dispose the wrapper with it.
                 g.DetachFromDisposeScope();
-                if (g.device_type == DeviceType.CPU && !g.is_contiguous())
-                {
-                    Tensor contiguous = g.contiguous();
-                    g.Dispose();
-                    g = contiguous;
-                }
             }
 
             _gradients[i] = g;
@@ -481,12 +475,15 @@ public sealed class TorchActivityTracker : IDisposable
         return stepMilliseconds;
     }
 
-    /// <summary>The first tracked parameter whose gradient is the memory of the one kept from the last step (zeroed in place), or −1.</summary>
+    /// <summary>
+    /// The first tracked parameter whose gradient the background pass cannot read safely — the memory of the one kept from the
+    /// last step (zeroed in place), or not contiguous (a copy would hide such reuse) — or −1.
+    /// </summary>
     private int ReusedGradient()
     {
         for (int i = 0; i < _gradients.Length; i++)
         {
-            if (_tracked[i] && _gradients[i]!.bytes.Overlaps(_held[i]!.bytes))
+            if (_tracked[i] && (!_gradients[i]!.is_contiguous() || _gradients[i]!.bytes.Overlaps(_held[i]!.bytes)))
             {
                 return i;
             }
@@ -591,7 +588,19 @@ public sealed class TorchActivityTracker : IDisposable
         _overlap = null;
         ReleaseKept();
         string message;
-        if (_overlappedSteps == 0)
+        bool contiguous = _gradients[reused]!.is_contiguous();
+        if (!contiguous)
+        {
+            // g_prev of an overlapped run lives in the released tensors: after overlapped steps the history is gone.
+            if (_overlappedSteps > 0)
+            {
+                _tracker.ResetHistory();
+            }
+
+            message = $"Overlapped tracking stopped at step {_step + 1}: the gradient of '{_names[reused]}' is not contiguous, so the background pass "
+                + "cannot read it in place. Tracking continues synchronously" + (_overlappedSteps > 0 ? " and restarts its warm-up at this step." : ".");
+        }
+        else if (_overlappedSteps == 0)
         {
             message = $"Overlapped tracking stopped at step {_step + 1}: the gradient of '{_names[reused]}' is the same memory as in the step before, so the loop "
                 + "zeroes gradients in place (optimizer.zero_grad()) and a background pass would race with it. Tracking continues synchronously "

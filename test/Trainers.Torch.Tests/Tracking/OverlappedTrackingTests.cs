@@ -144,6 +144,41 @@ public sealed class OverlappedTrackingTests
     }
 
     [TestMethod]
+    public void A_gradient_that_is_not_contiguous_stops_overlapping_and_restarts_the_warmup()
+    {
+        using var model = TorchModels.Mlp(s_sizes, Activation.ReLU, seed: 8);
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        TorchSharp.Modules.Parameter fc1 = model.parameters().First();
+        var sink = new InMemoryActivitySink();
+        var warnings = new List<string>();
+        using (var overlapped = TorchActivityTracker.Attach(model, sink, optimizer, s_options, TorchTrackingMode.Overlapped))
+        {
+            overlapped.Warning += (_, message) => warnings.Add(message);
+            for (int step = 1; step <= 12; step++)
+            {
+                model.zero_grad();
+                float loss = Backward(model, step);
+                if (step == 6)
+                {
+                    // Same shape and values, transposed strides.
+                    using Tensor g = fc1.grad!;
+                    fc1.grad = g.t().contiguous().t();
+                }
+
+                overlapped.Observe(loss);
+                optimizer.step();
+            }
+
+            Assert.AreEqual(TorchTrackingMode.HostKernel, overlapped.ActiveMode);
+        }
+
+        Assert.HasCount(1, warnings);
+        StringAssert.Contains(warnings[0], "not contiguous");
+        StringAssert.Contains(warnings[0], "restarts its warm-up");
+        CollectionAssert.AreEqual(new long[] { 5, 10, 11, 12 }, sink.Records.Select(r => r.Step).Distinct().ToArray(), "a new warm-up from step 6");
+    }
+
+    [TestMethod]
     public void Overlapped_mode_refuses_weight_statistics_naming_the_option()
     {
         using var model = TorchModels.Mlp(s_sizes, Activation.ReLU, seed: 5);
