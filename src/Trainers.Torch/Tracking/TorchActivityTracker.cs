@@ -168,13 +168,14 @@ public sealed class TorchActivityTracker : IDisposable
         if (mode == TorchTrackingMode.Overlapped && options.TrackWeightStatistics)
         {
             // The norms need θ right before and right after optimizer.step(), both on the training thread: they cannot overlap
-            // anything, and they are most of the cost (36 of 36 bytes per parameter are 16 for them + 20 for the pass).
+            // anything, and they are a large part of the cost (16 of the 36 bytes per parameter and step).
             throw new ArgumentException(
                 "TorchTrackingMode.Overlapped needs GradientActivityOptions.TrackWeightStatistics = false: the weight and update norms read "
                 + "the weights right before and after optimizer.step() on the training thread, so they cannot run in the background. "
                 + "Set TrackWeightStatistics = false, or use TorchTrackingMode.HostKernel to keep the norms.",
                 nameof(options));
         }
+
         steps ??= sink as RunWriter;
         if (steps is not null && options.RunId.Length == 0)
         {
