@@ -11,7 +11,8 @@ internal sealed class BackgroundStep : IDisposable
 {
     private readonly Thread _thread;
     private readonly Action _work;
-    private readonly ManualResetEventSlim _go = new(false);
+    // The worker waits a whole training step for its next run: spinning first would only take CPU from the training thread.
+    private readonly ManualResetEventSlim _go = new(false, spinCount: 0);
     private readonly ManualResetEventSlim _idle = new(true);
     private volatile bool _stopping;
     private ExceptionDispatchInfo? _error;
