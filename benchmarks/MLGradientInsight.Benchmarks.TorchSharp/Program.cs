@@ -11,8 +11,11 @@ using static TorchSharp.torch;
 
 // Side-by-side timings of TorchSharp (libtorch 2.10) training steps, for benchmarks/compare-torch:
 //   compare [--steps N] [--warmup N] [--threads N]            the workloads of torch_bench.py, one JSON object per line
-//   tracker-overhead [--steps N] [--threads N] [--no-weights] [--tracking auto|host|device] [--large]
-//                                                             TorchActivityTracker on a TorchSharp loop vs the same loop untracked
+//   tracker-overhead [--steps N] [--threads N] [--no-weights] [--tracking auto|host|device] [--large] [--overlap] [--release-grads]
+//                    [--dop N]                                TorchActivityTracker on a TorchSharp loop vs the same loop untracked;
+//                                                             --overlap: TorchTrackingMode.Overlapped (implies --no-weights and
+//                                                             --release-grads: both loops call module.zero_grad(), not optimizer.zero_grad());
+//                                                             --dop: the tracker's MaxDegreeOfParallelism
 //   observe [--steps N] [--threads N] [--no-weights]          Observe alone on the 11.6 M-parameter MLP, host kernel vs device ops,
 //                                                             with the bytes it moves and the machine's copy bandwidth
 string mode = args.Length > 0 ? args[0] : "compare";
@@ -43,16 +46,20 @@ switch (mode)
 
     case "tracker-overhead":
     {
-        bool weights = !args.Contains("--no-weights");
-        TorchTrackingMode tracking = TrackingArg();
-        Console.WriteLine($"{"workload",-34} {"params",11} {"untracked",11} {"tracked",11} {"overhead",9}");
+        bool overlap = args.Contains("--overlap");
+        bool weights = !overlap && !args.Contains("--no-weights");
+        bool release = overlap || args.Contains("--release-grads");
+        TorchTrackingMode tracking = overlap ? TorchTrackingMode.Overlapped : TrackingArg();
+        var options = new GradientActivityOptions { TrackWeightStatistics = weights, MaxDegreeOfParallelism = IntArg("--dop", Environment.ProcessorCount) };
+        Console.WriteLine(FormattableString.Invariant($"gradients released with {(release ? "module.zero_grad()" : "optimizer.zero_grad()")}, tracker MaxDegreeOfParallelism {options.MaxDegreeOfParallelism}"));
+        Console.WriteLine($"{"workload",-34} {"params",11} {"untracked",11} {"tracked",11} {"overhead",9}  (median time inside Observe + Flush)");
         if (!args.Contains("--large"))
         {
-            Overhead("lenet5-b64-momentum", () => TorchModels.LeNet5(1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), images, weights, tracking);
-            Overhead("mlp784-256-128-10-b64-adam", () => TorchModels.Mlp([784, 256, 128, 10], Activation.ReLU, 1), m => optim.Adam(m.parameters(), 1e-3), flat, weights, tracking);
+            Overhead("lenet5-b64-momentum", () => TorchModels.LeNet5(1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), images, options, tracking, release);
+            Overhead("mlp784-256-128-10-b64-adam", () => TorchModels.Mlp([784, 256, 128, 10], Activation.ReLU, 1), m => optim.Adam(m.parameters(), 1e-3), flat, options, tracking, release);
         }
 
-        Overhead("mlp784-4096-2048-10-b64-sgd", () => TorchModels.Mlp([784, 4096, 2048, 10], Activation.ReLU, 1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), flat, weights, tracking);
+        Overhead("mlp784-4096-2048-10-b64-sgd", () => TorchModels.Mlp([784, 4096, 2048, 10], Activation.ReLU, 1), m => optim.SGD(m.parameters(), 0.01, momentum: 0.9), flat, options, tracking, release);
         break;
     }
 
@@ -62,7 +69,7 @@ switch (mode)
         using var model = TorchModels.Mlp([784, 4096, 2048, 10], Activation.ReLU, 1);
         using optim.Optimizer sgd = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
         long count = model.parameters().Sum(p => p.numel());
-        Step(model, sgd, flat, labels, false, null);
+        Step(model, sgd, flat, labels, false, null, out _);
         double copy = CopyBandwidth(count);
         // Bytes per parameter and step: activity pass reads g, g_prev, M and writes g_prev, M (20 B); the weight statistics
         // copy θ before the update (read 4 + write 4) and read θ and the copy after it (8).
@@ -96,41 +103,83 @@ switch (mode)
 
 return 0;
 
-// Untracked and tracked copies of the same model, stepped alternately so both see the same machine load.
-void Overhead(string name, Func<nn.Module<Tensor, Tensor>> create, Func<nn.Module, optim.Optimizer> optimizer, Tensor x, bool weights, TorchTrackingMode mode)
+// Untracked and tracked copies of the same model, stepped alternately in blocks of --block steps (default 1; 5 with --overlap)
+// so both see the same machine load. A block of tracked steps ends with Flush(), timed as part of its last step: the
+// background pass of an overlapped step must overlap its own loop, not the untracked model's next step.
+void Overhead(string name, Func<nn.Module<Tensor, Tensor>> create, Func<nn.Module, optim.Optimizer> optimizer, Tensor x, GradientActivityOptions options, TorchTrackingMode mode, bool release)
 {
+    bool weights = options.TrackWeightStatistics;
+    int block = IntArg("--block", mode == TorchTrackingMode.Overlapped ? 5 : 1);
     using var plain = create();
     using var tracked = create();
     using optim.Optimizer plainOptimizer = optimizer(plain), trackedOptimizer = optimizer(tracked);
-    using var tracking = TorchActivityTracker.Attach(tracked, new NullSink(), trackedOptimizer, new GradientActivityOptions { TrackWeightStatistics = weights }, mode);
+    using var tracking = TorchActivityTracker.Attach(tracked, new NullSink(), trackedOptimizer, options, mode);
+    tracking.Warning += (_, message) => Console.Error.WriteLine($"warning: {message}");
     var a = new List<double>();
     var b = new List<double>();
-    for (int i = 0; i < warmup + steps; i++)
+    var inTracker = new List<double>();
+    for (int i = 0; i < warmup + steps; i += block)
     {
-        double t0 = Step(plain, plainOptimizer, x, labels, false, null);
-        double t1 = Step(tracked, trackedOptimizer, x, labels, false, tracking);
-        if (i >= warmup)
+        for (int k = 0; k < block; k++)
         {
-            a.Add(t0);
-            b.Add(t1);
+            double t = Step(plain, plainOptimizer, x, labels, false, null, out _, release);
+            if (i + k >= warmup)
+            {
+                a.Add(t);
+            }
+        }
+
+        for (int k = 0; k < block; k++)
+        {
+            double t = Step(tracked, trackedOptimizer, x, labels, false, tracking, out double observe, release);
+            if (k == block - 1)
+            {
+                long f = Stopwatch.GetTimestamp();
+                tracking.Flush();
+                double flush = Stopwatch.GetElapsedTime(f).TotalMicroseconds;
+                t += flush;
+                observe += flush;
+            }
+
+            if (i + k >= warmup)
+            {
+                b.Add(t);
+                inTracker.Add(observe);
+            }
         }
     }
 
     double untracked = Median(a), withTracker = Median(b);
     long count = plain.parameters().Sum(p => p.numel());
-    Console.WriteLine(FormattableString.Invariant($"{name + (weights ? "" : " (no weight stats)") + $" [{tracking.ActiveMode}]",-50} {count,11:N0} {untracked / 1000,9:F3}ms {withTracker / 1000,9:F3}ms {(withTracker / untracked - 1) * 100,8:F1}%  load {LoadAverage()}"));
+    Console.WriteLine(FormattableString.Invariant($"{name + (weights ? "" : " (no weight stats)") + $" [{tracking.ActiveMode}, block {block}]",-58} {count,11:N0} {untracked / 1000,9:F3}ms {withTracker / 1000,9:F3}ms {(withTracker / untracked - 1) * 100,8:F1}%  in tracker calls {Median(inTracker) / 1000:F3}ms  load {LoadAverage()}"));
 }
 
-static double Step(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor x, Tensor y, bool regression, TorchActivityTracker? tracking)
+static double Step(nn.Module<Tensor, Tensor> model, optim.Optimizer opt, Tensor x, Tensor y, bool regression, TorchActivityTracker? tracking, out double observeMicroseconds, bool release = false)
 {
+    observeMicroseconds = 0;
     long t0 = Stopwatch.GetTimestamp();
     using (var scope = NewDisposeScope())
     {
-        opt.zero_grad();
+        if (release)
+        {
+            model.zero_grad();
+        }
+        else
+        {
+            opt.zero_grad();
+        }
+
         Tensor output = model.call(x);
         Tensor loss = regression ? nn.functional.mse_loss(output, y) : nn.functional.cross_entropy(output, y);
         loss.backward();
-        tracking?.Observe(loss.item<float>());
+        float value = loss.item<float>();
+        if (tracking is not null)
+        {
+            long o = Stopwatch.GetTimestamp();
+            tracking.Observe(value);
+            observeMicroseconds = Stopwatch.GetElapsedTime(o).TotalMicroseconds;
+        }
+
         opt.step();
     }
 
@@ -142,7 +191,7 @@ static Dictionary<string, double> TimeSteps(nn.Module<Tensor, Tensor> model, opt
     var times = new List<double>();
     for (int i = 0; i < warmup + steps; i++)
     {
-        double t = Step(model, opt, x, y, regression, null);
+        double t = Step(model, opt, x, y, regression, null, out _);
         if (i >= warmup)
         {
             times.Add(t);

@@ -30,6 +30,16 @@ using Tensor = TorchSharp.torch.Tensor;
 /// <para>With <see cref="GradientActivityOptions.TrackWeightStatistics"/> the records of a step are written at the next
 /// <see cref="Observe(double, double)"/> (or <see cref="Flush"/>, <see cref="Dispose"/>), when the optimizer has applied
 /// the update, so that weight and update norms describe that update as in the managed engine. Not thread-safe.</para>
+/// <para><see cref="TorchTrackingMode.Overlapped"/> takes the pass off the training thread: <see cref="Observe(double, double)"/>
+/// keeps a reference to each gradient, hands the step to one background thread and returns; the rows of a step reach the sink,
+/// in step order and identical to the synchronous mode's, at the next <see cref="Observe(double, double)"/>, <see cref="Flush"/>
+/// or <see cref="Dispose"/>. Between <see cref="Observe(double, double)"/> and the next call the loop must not change the
+/// gradients in place (clip them before the call, not after) and should release them with <c>module.zero_grad()</c>: a loop
+/// that zeroes them in place is detected when a step's gradient is the memory of the one kept from the step before; the
+/// tracker then tracks synchronously for the rest of the run and says so once (<see cref="OverlapFallbackReason"/>,
+/// <see cref="Warning"/>). Detected at step 2 — the first step always runs synchronously — this loses nothing; detected later
+/// (the loop changed how it zeroes), the step before may have read gradients being zeroed, and the tracker restarts its
+/// warm-up.</para>
 /// </remarks>
 public sealed class TorchActivityTracker : IDisposable
 {
@@ -44,6 +54,18 @@ public sealed class TorchActivityTracker : IDisposable
     private readonly IDisposable _claim;
     private readonly Stopwatch _clock = new();
     private readonly Tensor?[] _gradients;
+    private readonly Tensor?[] _held;
+    private readonly Tensor?[] _current;
+    private readonly double[] _layerRates;
+    private BackgroundStep? _overlap;
+    private long _overlappedSteps;
+    private bool _rowsPending;
+    private bool _workFromOptimizer;
+    private double _workLoss;
+    private double _workRate;
+    private long _workStep;
+    private int _workEpoch;
+    private readonly int _firstTracked;
     private TorchTrackingMode _mode;
     private DeviceActivityPass? _devicePass;
     private Parameter[] _parameters;
@@ -62,19 +84,45 @@ public sealed class TorchActivityTracker : IDisposable
         _tracker = new GradientActivityTracker(layout, options);
         _tracked = new bool[_names.Length];
         _gradients = new Tensor?[_names.Length];
+        _held = new Tensor?[_names.Length];
+        _current = new Tensor?[_names.Length];
+        _layerRates = new double[_tracker.LayerCount];
         for (int i = 0; i < _names.Length; i++)
         {
             _tracked[i] = options.Layers is null || options.Layers.Contains(layout[i].Layer);
         }
 
+        _firstTracked = Array.IndexOf(_tracked, true);
         _groupOfLayer = GroupOfLayer(_tracker, _parameters, _groups);
         _mode = mode;
         ChoosePass();
         _claim = _tracker.Claim();
+        if (mode == TorchTrackingMode.Overlapped)
+        {
+            _overlap = new BackgroundStep(RunBackgroundStep, "MLGradientInsight activity");
+        }
     }
 
-    /// <summary>Gets the tracker that holds the activity state; read <see cref="GradientActivityTracker.LastStep"/> for the last step.</summary>
-    public GradientActivityTracker Tracker => _tracker;
+    /// <summary>
+    /// Raised once, on the training thread, when <see cref="TorchTrackingMode.Overlapped"/> falls back to synchronous tracking;
+    /// the argument is the same text as <see cref="OverlapFallbackReason"/>. The library writes no console output: log it.
+    /// </summary>
+    public event EventHandler<string>? Warning;
+
+    /// <summary>Gets why <see cref="TorchTrackingMode.Overlapped"/> tracking fell back to synchronous tracking, or null while it
+    /// has not (or another mode was chosen).</summary>
+    public string? OverlapFallbackReason { get; private set; }
+
+    /// <summary>Gets the tracker that holds the activity state; read <see cref="GradientActivityTracker.LastStep"/> for the last step
+    /// (in <see cref="TorchTrackingMode.Overlapped"/> mode the getter first waits for the step in progress).</summary>
+    public GradientActivityTracker Tracker
+    {
+        get
+        {
+            _overlap?.Wait();
+            return _tracker;
+        }
+    }
 
     /// <summary>Gets the number of observed steps.</summary>
     public long Step => _step;
@@ -82,8 +130,10 @@ public sealed class TorchActivityTracker : IDisposable
     /// <summary>Gets or sets the 1-based epoch written into the records (0 = unknown).</summary>
     public int Epoch { get; set; }
 
-    /// <summary>Gets where the per-element pass runs now: <see cref="TorchTrackingMode.HostKernel"/> or <see cref="TorchTrackingMode.DeviceOps"/>.</summary>
-    public TorchTrackingMode ActiveMode => _devicePass is null ? TorchTrackingMode.HostKernel : TorchTrackingMode.DeviceOps;
+    /// <summary>Gets where the per-element pass runs now: <see cref="TorchTrackingMode.HostKernel"/>, <see cref="TorchTrackingMode.DeviceOps"/>
+    /// or <see cref="TorchTrackingMode.Overlapped"/> (which becomes <see cref="TorchTrackingMode.HostKernel"/> when it falls back).</summary>
+    public TorchTrackingMode ActiveMode =>
+        _overlap is not null ? TorchTrackingMode.Overlapped : _devicePass is null ? TorchTrackingMode.HostKernel : TorchTrackingMode.DeviceOps;
 
     /// <summary>Gets the parameter names read at attach (or the last <see cref="Refresh"/>), in tensor-index order.</summary>
     public IReadOnlyList<string> ParameterNames => _names;
@@ -100,8 +150,9 @@ public sealed class TorchActivityTracker : IDisposable
     /// (e.g. a sink that passes the rows to the writer and to a live advisor); null: the sink, if it is a <see cref="RunWriter"/>.</param>
     /// <returns>The tracker; dispose it to detach (writes the last pending records).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="module"/> is null.</exception>
-    /// <exception cref="ArgumentException">The module has no trainable float32 parameters, or one has another dtype.</exception>
-    /// <exception cref="InvalidOperationException">The tracked parameters are on more than one device.</exception>
+    /// <exception cref="ArgumentException">The module has no trainable float32 parameters, or one has another dtype, or
+    /// <paramref name="mode"/> is <see cref="TorchTrackingMode.Overlapped"/> with <see cref="GradientActivityOptions.TrackWeightStatistics"/> on.</exception>
+    /// <exception cref="InvalidOperationException">The tracked parameters are on more than one device, or not on the CPU with <see cref="TorchTrackingMode.Overlapped"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
     /// <exception cref="TorchLoadException">libtorch could not be loaded.</exception>
     public static TorchActivityTracker Attach(
@@ -110,10 +161,21 @@ public sealed class TorchActivityTracker : IDisposable
         ArgumentNullException.ThrowIfNull(module);
         if (!Enum.IsDefined(mode))
         {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown tracking mode; use Auto, HostKernel or DeviceOps.");
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown tracking mode; use Auto, HostKernel, DeviceOps or Overlapped.");
         }
 
         options ??= new GradientActivityOptions();
+        if (mode == TorchTrackingMode.Overlapped && options.TrackWeightStatistics)
+        {
+            // The norms need θ right before and right after optimizer.step(), both on the training thread: they cannot overlap
+            // anything, and they are a large part of the cost (16 of the 36 bytes per parameter and step).
+            throw new ArgumentException(
+                "TorchTrackingMode.Overlapped needs GradientActivityOptions.TrackWeightStatistics = false: the weight and update norms read "
+                + "the weights right before and after optimizer.step() on the training thread, so they cannot run in the background. "
+                + "Set TrackWeightStatistics = false, or use TorchTrackingMode.HostKernel to keep the norms.",
+                nameof(options));
+        }
+
         steps ??= sink as RunWriter;
         if (steps is not null && options.RunId.Length == 0)
         {
@@ -134,6 +196,7 @@ public sealed class TorchActivityTracker : IDisposable
     public bool Observe(double loss, double learningRate = double.NaN)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        CompleteBackgroundStep();
         WritePending();
         bool fromOptimizer = double.IsNaN(learningRate) && _groups.Length > 0;
         if (fromOptimizer)
@@ -142,21 +205,21 @@ public sealed class TorchActivityTracker : IDisposable
         }
 
         // Every gradient is fetched before the step begins, so a missing one leaves the tracker as it was.
-        try
+        FetchGradients();
+        if (_overlap is not null && _held[_firstTracked] is not null)
         {
-            for (int i = 0; i < _parameters.Length; i++)
+            int reused = ReusedGradient();
+            if (reused < 0)
             {
-                if (_tracked[i] && (_gradients[i] = _parameters[i].grad) is null)
-                {
-                    throw new InvalidOperationException(
-                        $"Step {_step + 1}: parameter '{_names[i]}' has no gradient. Call Observe after loss.backward() and before optimizer.zero_grad(); "
-                        + "after module.to(…) call Refresh(); to skip parameters that never get a gradient, list the others in GradientActivityOptions.Layers.");
-                }
+                return HandOff(loss, learningRate, fromOptimizer);
             }
 
-            double stepMilliseconds = _clock.IsRunning ? _clock.Elapsed.TotalMilliseconds : double.NaN;
-            _clock.Restart();
-            _step++;
+            FallBack(reused);
+        }
+
+        try
+        {
+            double stepMilliseconds = NextStep();
             _tracker.BeginStep(_step, Epoch, loss, learningRate);
             if (_devicePass is not null)
             {
@@ -180,7 +243,17 @@ public sealed class TorchActivityTracker : IDisposable
         {
             for (int i = 0; i < _gradients.Length; i++)
             {
-                _gradients[i]?.Dispose();
+                if (_overlap is not null && _gradients[i] is { } kept)
+                {
+                    // The first step of an overlapped run: keep its gradients to compare the next step's memory with.
+                    _held[i]?.Dispose();
+                    _held[i] = kept;
+                }
+                else
+                {
+                    _gradients[i]?.Dispose();
+                }
+
                 _gradients[i] = null;
             }
         }
@@ -235,6 +308,7 @@ public sealed class TorchActivityTracker : IDisposable
     public void Refresh()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        CompleteBackgroundStep();
         (string[] names, Parameter[] parameters, TrackedTensor[] layout) = ReadParameters(_module);
         if (!names.SequenceEqual(_names) || !layout.Select(t => t.Length).SequenceEqual(_tracker.Tensors.Select(t => t.Length)))
         {
@@ -246,10 +320,12 @@ public sealed class TorchActivityTracker : IDisposable
         ChoosePass();
     }
 
-    /// <summary>Writes the records of the last step if they wait for the update (see remarks); call after <c>optimizer.step()</c>.</summary>
+    /// <summary>Writes the records of the last step if they wait for the update or for the background pass (see remarks); call after
+    /// <c>optimizer.step()</c>.</summary>
     public void Flush()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        CompleteBackgroundStep();
         WritePending();
     }
 
@@ -261,11 +337,21 @@ public sealed class TorchActivityTracker : IDisposable
             return;
         }
 
-        WritePending();
-        _devicePass?.Dispose();
-        _devicePass = null;
-        _claim.Dispose();
-        _disposed = true;
+        try
+        {
+            CompleteBackgroundStep();
+            WritePending();
+        }
+        finally
+        {
+            _overlap?.Dispose();
+            _overlap = null;
+            ReleaseKept();
+            _devicePass?.Dispose();
+            _devicePass = null;
+            _claim.Dispose();
+            _disposed = true;
+        }
     }
 
     /// <summary>The optimizer parameter group of each tracked layer (of its first tensor), matched by Parameter object; 0 when not found.</summary>
@@ -347,6 +433,204 @@ public sealed class TorchActivityTracker : IDisposable
         _tracker.WriteRecords(_sink!);
     }
 
+    /// <summary>Fetches every tracked gradient into <see cref="_gradients"/>; a missing one throws and leaves nothing fetched.</summary>
+    private void FetchGradients()
+    {
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (!_tracked[i])
+            {
+                continue;
+            }
+
+            Tensor? g = _parameters[i].grad;
+            if (g is null)
+            {
+                for (int k = 0; k < i; k++)
+                {
+                    _gradients[k]?.Dispose();
+                    _gradients[k] = null;
+                }
+
+                throw new InvalidOperationException(
+                    $"Step {_step + 1}: parameter '{_names[i]}' has no gradient. Call Observe after loss.backward() and before optimizer.zero_grad(); "
+                    + "after module.to(…) call Refresh(); to skip parameters that never get a gradient, list the others in GradientActivityOptions.Layers.");
+            }
+
+            if (_overlap is not null)
+            {
+                // Kept beyond the user's dispose scope, which would dispose the wrapper with it.
+                g.DetachFromDisposeScope();
+            }
+
+            _gradients[i] = g;
+        }
+    }
+
+    /// <summary>The stopwatch and step counter of a new step; returns the milliseconds since the last one (NaN for the first).</summary>
+    private double NextStep()
+    {
+        double stepMilliseconds = _clock.IsRunning ? _clock.Elapsed.TotalMilliseconds : double.NaN;
+        _clock.Restart();
+        _step++;
+        return stepMilliseconds;
+    }
+
+    /// <summary>
+    /// The first tracked parameter whose gradient the background pass cannot read safely — the memory of the one kept from the
+    /// last step (zeroed in place), or not contiguous (a copy would hide such reuse) — or −1.
+    /// </summary>
+    private int ReusedGradient()
+    {
+        for (int i = 0; i < _gradients.Length; i++)
+        {
+            if (_tracked[i] && (!_gradients[i]!.is_contiguous() || _gradients[i]!.bytes.Overlaps(_held[i]!.bytes)))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Hands this step to the background thread: the gradients are kept, not copied; the rows follow at the next call.</summary>
+    private bool HandOff(double loss, double learningRate, bool fromOptimizer)
+    {
+        bool active = _tracker.IsWarmedUp;   // what EndStep will return; the tracker is idle now
+        double stepMilliseconds = NextStep();
+        _workLoss = loss;
+        _workRate = learningRate;
+        _workStep = _step;
+        _workEpoch = Epoch;
+        _workFromOptimizer = fromOptimizer;
+        if (fromOptimizer)
+        {
+            for (int layer = 0; layer < _groupOfLayer.Length; layer++)
+            {
+                _layerRates[layer] = _groups[_groupOfLayer[layer]].LearningRate;
+            }
+        }
+
+        for (int i = 0; i < _gradients.Length; i++)
+        {
+            _current[i] = _gradients[i];
+            _gradients[i] = null;
+        }
+
+        _overlappedSteps++;
+        _overlap!.Start();
+        _steps?.WriteStep(_step, Epoch, loss, learningRate, stepMilliseconds);
+        return active;
+    }
+
+    /// <summary>The background thread's step: the host kernel reading g and, as g_prev, the kept gradient of the step before.</summary>
+    private void RunBackgroundStep()
+    {
+        try
+        {
+            _tracker.BeginStep(_workStep, _workEpoch, _workLoss, _workRate);
+            for (int i = 0; i < _current.Length; i++)
+            {
+                if (_tracked[i])
+                {
+                    _tracker.AddRetainedGradient(i, MemoryMarshal.Cast<byte, float>(_current[i]!.bytes), MemoryMarshal.Cast<byte, float>(_held[i]!.bytes));
+                }
+            }
+
+            _tracker.EndStep();
+            if (_workFromOptimizer)
+            {
+                for (int layer = 0; layer < _layerRates.Length; layer++)
+                {
+                    _tracker.SetLearningRate(layer, _layerRates[layer]);
+                }
+            }
+
+            _rowsPending = true;
+        }
+        finally
+        {
+            // g_prev is no longer needed: free it now rather than at the next call (one gradient-sized tensor kept, not two).
+            for (int i = 0; i < _current.Length; i++)
+            {
+                if (_current[i] is { } g)
+                {
+                    _held[i]?.Dispose();
+                    _held[i] = g;
+                    _current[i] = null;
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits for the background step, if any, and writes its rows (on the calling thread, in step order).</summary>
+    private void CompleteBackgroundStep()
+    {
+        if (_overlap is null)
+        {
+            return;
+        }
+
+        _overlap.Join();
+        if (_rowsPending)
+        {
+            _rowsPending = false;
+            if (_sink is not null)
+            {
+                _tracker.WriteRecords(_sink);
+            }
+        }
+    }
+
+    /// <summary>A gradient was zeroed in place: track synchronously from now on and say so once.</summary>
+    private void FallBack(int reused)
+    {
+        _overlap!.Dispose();
+        _overlap = null;
+        ReleaseKept();
+        string message;
+        bool contiguous = _gradients[reused]!.is_contiguous();
+        if (!contiguous)
+        {
+            // g_prev of an overlapped run lives in the released tensors: after overlapped steps the history is gone.
+            if (_overlappedSteps > 0)
+            {
+                _tracker.ResetHistory();
+            }
+
+            message = $"Overlapped tracking stopped at step {_step + 1}: the gradient of '{_names[reused]}' is not contiguous, so the background pass "
+                + "cannot read it in place. Tracking continues synchronously" + (_overlappedSteps > 0 ? " and restarts its warm-up at this step." : ".");
+        }
+        else if (_overlappedSteps == 0)
+        {
+            message = $"Overlapped tracking stopped at step {_step + 1}: the gradient of '{_names[reused]}' is the same memory as in the step before, so the loop "
+                + "zeroes gradients in place (optimizer.zero_grad()) and a background pass would race with it. Tracking continues synchronously "
+                + "(nothing was lost: the first step always runs synchronously). To overlap, release gradients with module.zero_grad() instead.";
+        }
+        else
+        {
+            _tracker.ResetHistory();
+            message = $"Overlapped tracking stopped at step {_step + 1}: the gradient of '{_names[reused]}' is the same memory as in step {_step}, so it was "
+                + $"zeroed or changed in place while the background pass of step {_step} may still have been reading it; the activity of step {_step} may be wrong. "
+                + "Tracking continues synchronously and restarts its warm-up at this step. Release gradients with module.zero_grad() throughout, "
+                + "or use TorchTrackingMode.HostKernel.";
+        }
+
+        OverlapFallbackReason = message;
+        Warning?.Invoke(this, message);
+    }
+
+    private void ReleaseKept()
+    {
+        for (int i = 0; i < _held.Length; i++)
+        {
+            _held[i]?.Dispose();
+            _held[i] = null;
+            _current[i]?.Dispose();
+            _current[i] = null;
+        }
+    }
+
     /// <summary>For tests: switches the mode mid-run, moving the state (on a CPU-only machine the only way to exercise the move).</summary>
     internal void SwitchMode(TorchTrackingMode mode)
     {
@@ -368,6 +652,12 @@ public sealed class TorchActivityTracker : IDisposable
                 throw new InvalidOperationException(
                     $"Parameter '{_names[i]}' is on {_parameters[i].device} but '{_names[0]}' is on {device}; move the whole module with module.to(device) before tracking it.");
             }
+        }
+
+        if (_mode == TorchTrackingMode.Overlapped && device.type != DeviceType.CPU)
+        {
+            throw new InvalidOperationException(
+                $"TorchTrackingMode.Overlapped reads gradients on the CPU, but the parameters are on {device}; use TorchTrackingMode.Auto or DeviceOps there.");
         }
 
         bool onDevice = _mode == TorchTrackingMode.DeviceOps || (_mode == TorchTrackingMode.Auto && device.type != DeviceType.CPU);

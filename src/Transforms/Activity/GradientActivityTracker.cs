@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace MLGradientInsight.Transforms.Activity;
 
@@ -40,6 +41,7 @@ public sealed unsafe class GradientActivityTracker
     private readonly int[] _valueOffset;
     private readonly int[] _unitOffset;
     private readonly bool[] _seen;
+    private readonly bool[] _previousHeld;
     private readonly LayerState[] _layers;
     private readonly ChunkWorker _worker;
     private readonly object _chunkGate = new();
@@ -64,6 +66,7 @@ public sealed unsafe class GradientActivityTracker
     private float* _chunkGradient;
     private float* _chunkPrevious;
     private float* _chunkMean;
+    private bool _chunkWritesPrevious;
     private int _chunkLength;
     private ActivityKernel.Settings _chunkSettings;
     private ActivitySums[]? _chunkSums;
@@ -114,6 +117,7 @@ public sealed unsafe class GradientActivityTracker
         _valueOffset = new int[_tensors.Length];
         _unitOffset = new int[_tensors.Length];
         _seen = new bool[_tensors.Length];
+        _previousHeld = new bool[_tensors.Length];
         var layers = new List<LayerState>();
         var layerIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < _tensors.Length; i++)
@@ -267,6 +271,52 @@ public sealed unsafe class GradientActivityTracker
     /// <exception cref="ArgumentException">The gradient length differs from the tensor's.</exception>
     public void AddGradient(int tensorIndex, ReadOnlySpan<float> gradient)
     {
+        if ((uint)tensorIndex < (uint)_previousHeld.Length && _previousHeld[tensorIndex])
+        {
+            ThrowInvalid($"g_prev of '{_tensors[tensorIndex].Name}' is the previous gradient its caller keeps (AddRetainedGradient); keep giving it, or call ResetHistory first.");
+        }
+
+        TakeGradient(tensorIndex, gradient, default, retain: false);
+    }
+
+    /// <summary>
+    /// Gives the gradient of a tensor for the current step, as <see cref="AddGradient"/>, but the
+    /// caller keeps <paramref name="gradient"/> alive and unchanged until the next step and gives it there as
+    /// <paramref name="previousGradient"/>: the tracker then reads g_prev from it instead of copying g into its own state
+    /// (16 bytes per element and step instead of 20; <see cref="ActivityKernel.ActiveReadPrevious"/>). Records and state are
+    /// the same as with the copying call to the last bit. The tracker falls back to its own copy of g_prev where it must (the
+    /// first step, a step with non-finite values, unit grouping or per-unit detail), so give the previous gradient every step.
+    /// </summary>
+    /// <param name="tensorIndex">The index in the layout.</param>
+    /// <param name="gradient">This step's gradient; read during the call and, as g_prev, during the next step's call.</param>
+    /// <param name="previousGradient">The gradient given for this tensor in the previous step (empty in the first step).</param>
+    internal void AddRetainedGradient(int tensorIndex, ReadOnlySpan<float> gradient, ReadOnlySpan<float> previousGradient) =>
+        TakeGradient(tensorIndex, gradient, previousGradient, retain: true);
+
+    /// <summary>
+    /// Forgets the gradient history (g_prev, M, the warm-up): the next step is step 1 of a new warm-up. For an adapter that
+    /// learns that the previous gradient it kept was overwritten.
+    /// </summary>
+    internal void ResetHistory()
+    {
+        if (_inStep)
+        {
+            ThrowInvalid("ResetHistory was called inside a step; call EndStep first.");
+        }
+
+        _observed = 0;
+        _hasActivity = false;
+        Array.Clear(_previousHeld);
+        foreach (LayerState layer in _layers)
+        {
+            Array.Clear(layer.Previous);
+            Array.Clear(layer.Mean);
+            layer.MeanOfMean = 0;
+        }
+    }
+
+    private void TakeGradient(int tensorIndex, ReadOnlySpan<float> gradient, ReadOnlySpan<float> previousGradient, bool retain)
+    {
         if (!_inStep)
         {
             ThrowInvalid("Call BeginStep before AddGradient.");
@@ -294,6 +344,14 @@ public sealed unsafe class GradientActivityTracker
 
         LayerState layer = _layers[li];
         TrackedTensor tensor = _tensors[tensorIndex];
+        bool canRetain = _options.Grouping == ActivityGrouping.Element && _options.Detail == ActivityDetail.Layer;
+        if (retain && canRetain)
+        {
+            ProcessRetained(layer, tensorIndex, gradient, previousGradient);
+            return;
+        }
+
+        _previousHeld[tensorIndex] = false;
         if (tensor.UnitAxis != 0 && _unitScratch is not null)
         {
             // Unit-major order for unit grouping and unit detail: (outer, units, inner) → (units, outer, inner).
@@ -779,13 +837,7 @@ public sealed unsafe class GradientActivityTracker
             return;
         }
 
-        float k2 = _options.Smoothing;
-        var settings = new ActivityKernel.Settings(
-            _options.AbsoluteThreshold,
-            (float)(_options.RelativeThreshold * layer.MeanOfMean),
-            1f - k2,
-            k2,
-            _options.RootExponent);
+        ActiveSettings(layer, out ActivityKernel.Settings settings);
         if (_options.Detail == ActivityDetail.Unit && units > 0)
         {
             int row = g.Length / units;
@@ -801,10 +853,71 @@ public sealed unsafe class GradientActivityTracker
             return;
         }
 
+        ActivePass(layer, g, previous, mean, settings, writesPrevious: true);
+    }
+
+    /// <summary>
+    /// <see cref="Process"/> for one tensor of an element-grouped layer whose caller keeps the previous gradient
+    /// (<see cref="AddRetainedGradient"/>): g_prev is read from <paramref name="held"/> when the last step left it there,
+    /// else from the state; afterwards g_prev is g itself unless this step had non-finite values, which rebuild the state's copy.
+    /// </summary>
+    private void ProcessRetained(LayerState layer, int tensorIndex, ReadOnlySpan<float> g, ReadOnlySpan<float> held)
+    {
+        int offset = _valueOffset[tensorIndex];
+        Span<float> state = layer.Previous.AsSpan(offset, g.Length);
+        Span<float> mean = layer.Mean.AsSpan(offset, g.Length);
+        if (_observed == 0)
+        {
+            ActivityKernel.First(g, state, ref layer.Sums);
+            _previousHeld[tensorIndex] = false;
+            return;
+        }
+
+        if (_previousHeld[tensorIndex] && held.Length != g.Length)
+        {
+            ThrowInvalid($"Step {_step}: the previous gradient of '{_tensors[tensorIndex].Name}' has {held.Length} values, not {g.Length}; give the gradient of the last step.");
+        }
+
+        ReadOnlySpan<float> previous = _previousHeld[tensorIndex] ? held : state;
+        long nonFinite = layer.Sums.NonFinite;
+        if (_observed <= _options.WarmupSteps)
+        {
+            ActivityKernel.WarmupReadPrevious(g, previous, mean, ref layer.Sums);
+        }
+        else
+        {
+            ActiveSettings(layer, out ActivityKernel.Settings settings);
+            ActivePass(layer, g, previous, mean, settings, writesPrevious: false);
+        }
+
+        bool allFinite = layer.Sums.NonFinite == nonFinite;
+        if (!allFinite)
+        {
+            // The copying pass keeps the old g_prev where g is not finite: rebuild that in the state.
+            ActivityKernel.KeepFinite(g, previous, state);
+        }
+
+        _previousHeld[tensorIndex] = allFinite;
+    }
+
+    private void ActiveSettings(LayerState layer, out ActivityKernel.Settings settings)
+    {
+        float k2 = _options.Smoothing;
+        settings = new ActivityKernel.Settings(
+            _options.AbsoluteThreshold,
+            (float)(_options.RelativeThreshold * layer.MeanOfMean),
+            1f - k2,
+            k2,
+            _options.RootExponent);
+    }
+
+    /// <summary>The active pass over values of a layer, in chunks (in parallel for large layers); g_prev written or only read.</summary>
+    private void ActivePass(LayerState layer, ReadOnlySpan<float> g, ReadOnlySpan<float> previous, Span<float> mean, in ActivityKernel.Settings settings, bool writesPrevious)
+    {
         int chunks = (g.Length + Chunk - 1) / Chunk;
         if (chunks <= 1)
         {
-            ActivityKernel.Active(g, previous, mean, settings, ref layer.Sums);
+            ActiveSlice(g, previous, mean, settings, writesPrevious, ref layer.Sums);
             return;
         }
 
@@ -818,6 +931,7 @@ public sealed unsafe class GradientActivityTracker
                 _chunkMean = pm;
                 _chunkLength = g.Length;
                 _chunkSettings = settings;
+                _chunkWritesPrevious = writesPrevious;
                 RunChunksInParallel(chunks);
                 _chunkGradient = _chunkPrevious = _chunkMean = null;
             }
@@ -828,13 +942,27 @@ public sealed unsafe class GradientActivityTracker
             {
                 int start = c * Chunk, length = Math.Min(Chunk, g.Length - start);
                 partial[c] = default;
-                ActivityKernel.Active(g.Slice(start, length), previous.Slice(start, length), mean.Slice(start, length), settings, ref partial[c]);
+                ActiveSlice(g.Slice(start, length), previous.Slice(start, length), mean.Slice(start, length), settings, writesPrevious, ref partial[c]);
             }
         }
 
         for (int c = 0; c < chunks; c++)
         {
             layer.Sums.Add(partial[c]);
+        }
+    }
+
+    /// <summary>One slice of the active pass: the copying kernel (g_prev is the layer state, writable) or the reading one.</summary>
+    private static void ActiveSlice(ReadOnlySpan<float> g, ReadOnlySpan<float> previous, Span<float> mean, in ActivityKernel.Settings settings, bool writesPrevious, ref ActivitySums sums)
+    {
+        if (writesPrevious)
+        {
+            // Only the layer's own state array is passed with writesPrevious, so writing through the read-only view is safe.
+            ActivityKernel.Active(g, MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(previous), previous.Length), mean, settings, ref sums);
+        }
+        else
+        {
+            ActivityKernel.ActiveReadPrevious(g, previous, mean, settings, ref sums);
         }
     }
 
@@ -903,11 +1031,12 @@ public sealed unsafe class GradientActivityTracker
         int start = c * Chunk, length = Math.Min(Chunk, _chunkLength - start);
         ref ActivitySums sums = ref _chunkSums![c];
         sums = default;
-        ActivityKernel.Active(
+        ActiveSlice(
             new ReadOnlySpan<float>(_chunkGradient + start, length),
-            new Span<float>(_chunkPrevious + start, length),
+            new ReadOnlySpan<float>(_chunkPrevious + start, length),
             new Span<float>(_chunkMean + start, length),
             _chunkSettings,
+            _chunkWritesPrevious,
             ref sums);
     }
 

@@ -160,4 +160,60 @@ public sealed class ActivityKernelTest
 
         Assert.ThrowsExactly<ArgumentException>(() => ActivityKernel.WeightSums(new float[3], new float[2], out _, out _));
     }
+
+    [TestMethod]
+    public void ActiveReadPrevious_GivesTheCopyingPassesMAndSumsBitForBit_ForEveryLength0To300_AndLeavesGPrevUnread()
+    {
+        var rng = new Random(13);
+        foreach (float root in new[] { 1f, 2f, 3f })
+        {
+            for (int n = 0; n <= 300; n++)
+            {
+                float[] g = Values(rng, n, specials: true);
+                float[] p = Values(rng, n, specials: false);
+                float[] m = [.. Values(rng, n, specials: false).Select(x => MathF.Abs(x) * (rng.Next(5) == 0 ? 1e-3f : 1f))];
+                float[] pCopy = (float[])p.Clone(), pBefore = (float[])p.Clone(), mRead = (float[])m.Clone();
+                var settings = new ActivityKernel.Settings(1e-6f, 0.01f, 0.9f, 0.1f, root);
+                ActivitySums copying = default, reading = default;
+                ActivityKernel.Active(g, pCopy, m, settings, ref copying);
+                ActivityKernel.ActiveReadPrevious(g, p, mRead, settings, ref reading);
+                CollectionAssert.AreEqual(m, mRead, $"M, n = {n}, p = {root}");
+                Assert.AreEqual(copying, reading, $"sums, n = {n}, p = {root}");
+
+                // g_prev is read only; KeepFinite rebuilds what the copying pass leaves there, also in place.
+                CollectionAssert.AreEqual(pBefore, p, $"g_prev unchanged, n = {n}");
+                float[] rebuilt = new float[n];
+                ActivityKernel.KeepFinite(g, p, rebuilt);
+                CollectionAssert.AreEqual(pCopy, rebuilt, $"KeepFinite, n = {n}");
+                ActivityKernel.KeepFinite(g, p, p);
+                CollectionAssert.AreEqual(pCopy, p, $"KeepFinite in place, n = {n}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void WarmupReadPrevious_GivesTheCopyingWarmupsMAndSumsBitForBit_ForEveryLength0To256()
+    {
+        var rng = new Random(14);
+        for (int n = 0; n <= 256; n++)
+        {
+            float[] g = Values(rng, n, specials: true), p = Values(rng, n, specials: false), m = Values(rng, n, specials: false);
+            float[] pCopy = (float[])p.Clone(), pBefore = (float[])p.Clone(), mRead = (float[])m.Clone();
+            ActivitySums copying = default, reading = default;
+            ActivityKernel.Warmup(g, pCopy, m, ref copying);
+            ActivityKernel.WarmupReadPrevious(g, p, mRead, ref reading);
+            CollectionAssert.AreEqual(m, mRead, $"M, n = {n}");
+            Assert.AreEqual(copying, reading, $"sums, n = {n}");
+            CollectionAssert.AreEqual(pBefore, p, $"g_prev unchanged, n = {n}");
+        }
+    }
+
+    [TestMethod]
+    public void ReadPreviousKernels_RejectSlicesOfDifferentLengths()
+    {
+        ActivitySums sums = default;
+        Assert.ThrowsExactly<ArgumentException>(() => ActivityKernel.ActiveReadPrevious(new float[3], new float[2], new float[3], default, ref sums));
+        Assert.ThrowsExactly<ArgumentException>(() => ActivityKernel.WarmupReadPrevious(new float[3], new float[3], new float[2], ref sums));
+        Assert.ThrowsExactly<ArgumentException>(() => ActivityKernel.KeepFinite(new float[3], new float[3], new float[4]));
+    }
 }
