@@ -22,7 +22,9 @@ internal static class ReportRunner
     {
         int steps = Option(args, "--steps", 100_000);
         int layers = Option(args, "--layers", 20);
-        string folder = Path.Combine(Path.GetTempPath(), "mlgi-report-bench-" + Guid.NewGuid().ToString("N"));
+        bool only = args.Contains("--write-only");
+        string? keep = Array.IndexOf(args, "--keep") is int k and >= 0 && k + 1 < args.Length ? Path.GetFullPath(args[k + 1]) : null;
+        string folder = keep ?? Path.Combine(Path.GetTempPath(), "mlgi-report-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
         {
@@ -34,6 +36,14 @@ internal static class ReportRunner
             writer.Flush();
             Console.WriteLine($"load average (1, 5, 15 min) at the start: {File.ReadAllText("/proc/loadavg").Trim()} on {Environment.ProcessorCount} cores");
             Console.WriteLine($"wrote {steps:N0} steps × ({layers} layers + network) = {(long)steps * (layers + 1):N0} activity rows in {clock.Elapsed.TotalSeconds:F1} s");
+
+            if (only)
+            {
+                writer.Complete();
+                writer.Dispose();
+                Console.WriteLine($"kept {store.FilePath} (run {writer.RunId})");
+                return;
+            }
 
             for (int repeat = 0; repeat < 3; repeat++)
             {
@@ -97,6 +107,7 @@ internal static class ReportRunner
             TimeSpan diagnosisCpu = Process.GetCurrentProcess().TotalProcessorTime;
             IReadOnlyList<ReportPanel> diagnosis = new Reports.Contributors.DiagnosisContributor().Contribute(store, store.GetRun(writer.RunId)).ToList();
             Console.WriteLine($"diagnosis panels (read {last:N0} steps × {layers + 1} series and classify): {clock.Elapsed.TotalSeconds:F1} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - diagnosisCpu).TotalSeconds:F1} s CPU; {diagnosis.OfType<StepWindowsPanel>().Sum(p => p.Windows.Count):N0} windows");
+            DiagnosisPhases(store, writer.RunId);
 
             double[] values = Enumerable.Range(0, steps).Select(_ => random.NextDouble()).ToArray();
             int[] selected = new int[4000];
@@ -113,8 +124,40 @@ internal static class ReportRunner
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            if (keep is null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
+    }
+
+    /// <summary>Times the diagnosis's phases one by one: reading, building the trace, the final evaluation, the windows, their shapes, the first-alarm replay.</summary>
+    internal static void DiagnosisPhases(RunStore store, string runId)
+    {
+        var clock = Stopwatch.StartNew();
+        List<ActivityRecord> rows = store.ReadActivity(runId).ToList();
+        double read = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        ActivityClassifier.Traces.RunTrace trace = ActivityClassifier.Traces.RunTrace.FromRecords(rows)[0];
+        double build = clock.Elapsed.TotalSeconds;
+        var core = new ActivityClassifier.Diagnosis.AdvisorCore(new ActivityClassifier.Diagnosis.AdvisorOptions());
+        clock.Restart();
+        core.Evaluate(trace);
+        double evaluate = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        List<ActivityClassifier.Features.TraceWindow> windows = ActivityClassifier.Diagnosis.TraceDiagnoser.AllWindows(trace).ToList();
+        double cut = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        foreach (ActivityClassifier.Features.TraceWindow w in windows)
+        {
+            core.Shapes.Predict(w);
+        }
+
+        double shapes = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        long? alarm = core.FirstAlarm(trace);
+        double replay = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"diagnosis phases: read {rows.Count:N0} rows {read:F2} s; trace {build:F2} s; final evaluation {evaluate:F2} s; cut {windows.Count:N0} windows {cut:F2} s; their shapes {shapes:F2} s; first-alarm replay {replay:F2} s (alarm {alarm?.ToString(CultureInfo.InvariantCulture) ?? "none"})");
     }
 
     private static void Append(RunWriter writer, long from, long to, int layers, Random random)

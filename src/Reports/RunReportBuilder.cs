@@ -22,9 +22,31 @@ public static class RunReportBuilder
         ArgumentNullException.ThrowIfNull(store);
         options ??= ReportOptions.Default;
         options.Validate();
+        RunInfo run = store.GetRun(runId);
+
+        // The contributors (the diagnosis: seconds for a long run) read the store on their own connections, so they run
+        // while the series are read.
+        Task<IReadOnlyList<ReportPanel>> panels = Task.Run(() => Contribute(store, run, options));
         var data = new RunSeriesData(runId);
-        data.Refresh(store);
-        return Build(data, options, Contribute(store, data.Run, options));
+        try
+        {
+            data.Refresh(store);
+        }
+        catch
+        {
+            // Not left running unobserved: the reason the read failed is the one reported.
+            try
+            {
+                panels.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
+            throw;
+        }
+
+        return Build(data, options, panels.GetAwaiter().GetResult());
     }
 
     /// <summary>Builds the report of an in-memory activity trace (e.g. <see cref="Transforms.Activity.InMemoryActivitySink.Records"/>

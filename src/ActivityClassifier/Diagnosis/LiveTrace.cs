@@ -35,6 +35,7 @@ internal sealed class LiveTrace
     private int _count;
     private int _origin = -1, _originScanned, _inserted;
     private bool _dirty;
+    private StartLevels? _start;
 
     public LiveTrace(string run) => _run = run;
 
@@ -98,25 +99,71 @@ internal sealed class LiveTrace
         int length = TraceWindower.WindowLength(last - first + 1);
         (int fs, int fe) = last - first + 1 <= length ? (origin, _count) : (LowerBound(first), LowerBound(first + length));
         (int ls, int le) = last - first + 1 <= length ? (origin, _count) : (LowerBound(last - length + 1), _count);
-        int series = _layerNames.Count + 1;
-        float[] startLevels = new float[series];
+        StartLevels start = Start(fs, fe);
+        float[] levels = Levels(ls, le);
+        var windows = new TraceWindow[_layerNames.Count + 1];
         for (int s = -1; s < _layerNames.Count; s++)
         {
-            startLevels[s + 1] = Median(Series(s), fs, fe);
-        }
-
-        float startLoss = Median(_loss, fs, fe);
-        float[] levels = [.. _layerActivity.Select(a => Median(a, ls, le))];
-        var windows = new TraceWindow[series];
-        for (int s = -1; s < _layerNames.Count; s++)
-        {
-            windows[s + 1] = Window(s, ls, le, levels, startLevels[s + 1], startLoss);
+            windows[s + 1] = Window(s, ls, le, levels, start.Activity[s + 1], start.Loss);
         }
 
         int stride = (int)Math.Ceiling((_count - origin) / (double)TraceWindower.WholeRunMaximumValues);
-        TraceWindow whole = Window(-1, origin, _count, [.. _wholeMedians.Select(m => m.Median)], startLevels[0], startLoss, stride);
+        TraceWindow whole = Window(-1, origin, _count, [.. _wholeMedians.Select(m => m.Median)], start.Activity[0], start.Loss, stride);
         return RunSnapshot.FromWindows(windows, whole, shapes);
     }
+
+    /// <summary>
+    /// The windows <see cref="TraceWindower.Windows"/> cuts from the rows so far (network first, then the layers, per range),
+    /// given its row ranges (<see cref="TraceWindower.Ranges"/> of the same rows as a trace). The same windows, but the
+    /// layer levels are the median of each layer once per range, shared by the range's windows, where the windower takes
+    /// them again for every series: O(ranges × layers) medians instead of O(ranges × layers²).
+    /// </summary>
+    public IEnumerable<TraceWindow> Windows(IReadOnlyList<(int Start, int End)> ranges)
+    {
+        if (ranges.Count == 0)
+        {
+            yield break;
+        }
+
+        StartLevels start = ComputeStart(ranges[0].Start, ranges[0].End);
+        foreach ((int from, int to) in ranges)
+        {
+            float[] levels = Levels(from, to);
+            for (int s = -1; s < _layerNames.Count; s++)
+            {
+                yield return Window(s, from, to, levels, start.Activity[s + 1], start.Loss);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The start levels of <see cref="ComputeStart"/>, kept from the last evaluation while the first window is the same rows:
+    /// a change to any row an evaluation has read marks the trace dirty (<see cref="Touched"/>), which drops them.
+    /// </summary>
+    private StartLevels Start(int start, int end)
+    {
+        if (_start is not { } cached || cached.Begin != start || cached.End != end)
+        {
+            _start = ComputeStart(start, end);
+        }
+
+        return _start;
+    }
+
+    /// <summary>The start levels: the medians of every series (network first) and of the loss over the first window, rows [start, end).</summary>
+    private StartLevels ComputeStart(int start, int end)
+    {
+        float[] activity = new float[_layerNames.Count + 1];
+        for (int s = -1; s < _layerNames.Count; s++)
+        {
+            activity[s + 1] = Median(Series(s), start, end);
+        }
+
+        return new StartLevels(start, end, activity, Median(_loss, start, end));
+    }
+
+    /// <summary>Every layer's median activity over rows [start, end), in layer order.</summary>
+    private float[] Levels(int start, int end) => [.. _layerActivity.Select(a => Median(a, start, end))];
 
     private TraceWindow Window(int series, int start, int end, float[] levels, float startLevel, float startLoss, int stride = 1)
     {
@@ -208,6 +255,7 @@ internal sealed class LiveTrace
         if (_dirty)
         {
             _dirty = false;
+            _start = null;
             _origin = -1;
             _originScanned = _inserted = 0;
             foreach (RunningMedian m in _wholeMedians)
@@ -345,6 +393,9 @@ internal sealed class LiveTrace
         int i = Array.BinarySearch(_steps, 0, _count, step);
         return i >= 0 ? i : ~i;
     }
+
+    /// <summary>The medians of the first window's rows [Begin, End): per series (network first) and of the loss.</summary>
+    private sealed record StartLevels(int Begin, int End, float[] Activity, float Loss);
 
     /// <summary>The median of the finite values added (NaN when none), by two heaps: the same value as <see cref="RobustStatistics.FiniteMedian"/>.</summary>
     private sealed class RunningMedian

@@ -657,14 +657,9 @@ public sealed class RunStore
     private IEnumerable<ActivityRecord> ReadActivityRows(string runId, long fromStep)
     {
         using SqliteConnection connection = OpenConnection();
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = ActivityTable.SelectByRunSql;
-        command.Parameters.AddWithValue("$id", runId);
-        command.Parameters.AddWithValue("$from", fromStep);
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
+        foreach (ActivityRecord r in ActivityTable.ReadRun(connection, runId, fromStep))
         {
-            yield return ActivityTable.Read(reader, runId);
+            yield return r;
         }
     }
 

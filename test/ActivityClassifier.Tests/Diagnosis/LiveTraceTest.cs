@@ -74,6 +74,50 @@ public sealed class LiveTraceTest
     }
 
     [TestMethod]
+    public void FirstWindowRowsChangedAfterASnapshot_StartLevelsFollowTheChange()
+    {
+        // The start levels (medians of the first window) are kept between evaluations; a row of the first window that
+        // changes later (a late row, a replaced value, a layer seen for the first time) must drop them.
+        List<ActivityRecord> records = TestData.Trace("late", steps: 3000, layers: 2, trend: 1, noise: 0.3, lossTrend: -1, seed: 7);
+        var live = new LiveTrace("late");
+        var builder = new RunTraceBuilder("late");
+        void Add(ActivityRecord r)
+        {
+            live.Add(r, r.Step);
+            builder.Add(r);
+        }
+
+        void Compare(string where)
+        {
+            RunSnapshot expected = RunSnapshot.Create(builder.Build(), s_shapes)!;
+            RunSnapshot actual = live.Snapshot(s_shapes)!;
+            AssertSeriesEqual(expected.Network, actual.Network, where + ", network");
+            AssertSeriesEqual(expected.Whole, actual.Whole, where + ", whole run");
+            Assert.HasCount(expected.Layers.Length, actual.Layers, where);
+            for (int l = 0; l < expected.Layers.Length; l++)
+            {
+                AssertSeriesEqual(expected.Layers[l], actual.Layers[l], $"{where}, layer {l}");
+            }
+        }
+
+        foreach (ActivityRecord r in records)
+        {
+            Add(r);
+        }
+
+        Compare("whole trace");
+        long early = records[200].Step;
+        Add(records.First(r => r.Step == early && r.Layer == ActivityRecord.NetworkLayer) with { Activity = 1e6, Loss = 1e6 });
+        Compare("a network row of the first window replaced");
+        Add(records.First(r => r.Step == early + 1 && r.Layer != ActivityRecord.NetworkLayer) with { Activity = -5 });
+        Compare("a layer row of the first window replaced");
+        Add(new ActivityRecord { Run = "late", Step = early, Layer = "fc9", Activity = 0.5, Loss = 2 });
+        Compare("a new layer in the first window");
+        Add(new ActivityRecord { Run = "late", Step = records[0].Step - 5, Layer = ActivityRecord.NetworkLayer, Activity = 3, Loss = 9 });
+        Compare("an earlier step inserted before the first");
+    }
+
+    [TestMethod]
     [DataRow(AdvisorKind.Model)]
     [DataRow(AdvisorKind.Rules)]
     public void TrainingAdvisor_GivesTheReferenceAdviceSequenceAndFirstAlarm(AdvisorKind kind)
