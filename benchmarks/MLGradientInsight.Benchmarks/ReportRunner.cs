@@ -135,7 +135,7 @@ internal static class ReportRunner
     internal static void DiagnosisPhases(RunStore store, string runId)
     {
         var clock = Stopwatch.StartNew();
-        List<ActivityRecord> rows = store.ReadActivity(runId).ToList();
+        List<ActivityRecord> rows = store.ReadActivity(runId, 1, Reports.Contributors.DiagnosisContributor.TraceColumns).ToList();
         double read = clock.Elapsed.TotalSeconds;
         clock.Restart();
         ActivityClassifier.Traces.RunTrace trace = ActivityClassifier.Traces.RunTrace.FromRecords(rows)[0];

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MLGradientInsight.ActivityClassifier.Actions;
 using MLGradientInsight.ActivityClassifier.Diagnosis;
+using MLGradientInsight.ActivityClassifier.Traces;
 using MLGradientInsight.Reports.Model;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
@@ -18,6 +19,9 @@ public sealed class DiagnosisContributor : IReportContributor
 {
     /// <summary>Actions scored below this are left out of the evidence list (as <c>mlgi diagnose</c> leaves them out).</summary>
     public const double MinimumListedScore = 0.05;
+
+    /// <summary>The columns a trace is made of (<see cref="RunTrace"/>; step, layer and run come with every row).</summary>
+    internal static readonly int[] TraceColumns = [ActivityColumns.Activity, ActivityColumns.ExcludedFraction, ActivityColumns.Loss, ActivityColumns.LearningRate];
 
     private readonly TraceDiagnoser _diagnoser;
 
@@ -41,7 +45,7 @@ public sealed class DiagnosisContributor : IReportContributor
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(run);
-        IReadOnlyList<RunDiagnosis> diagnoses = _diagnoser.Diagnose(store.ReadActivity(run.Id).Select(r => r with { Run = run.Id }));
+        IReadOnlyList<RunDiagnosis> diagnoses = _diagnoser.Diagnose(store.ReadActivity(run.Id, 1, TraceColumns));
         return diagnoses.Count == 0 || diagnoses[0].Actions.Count == 0 ? [] : Panels(diagnoses[0]);
     }
 

@@ -26,8 +26,11 @@ internal static class ActivityTable
     /// order of the primary key (run, step, layer): served by that index without a sort (<see cref="ReadRun"/> puts each
     /// step's rows in the documented order).
     /// </summary>
-    public static string SelectByRunSql { get; } =
-        $"SELECT rowid, {string.Join(", ", s_values.Select(c => c.StoreName))} FROM activity WHERE run_id = ?1 AND step >= ?2 ORDER BY step";
+    public static string SelectByRunSql { get; } = SelectByRun(s_values.Select(c => c.Index));
+
+    /// <summary>The SELECT of <see cref="SelectByRunSql"/> with only some columns (by map index) after the rowid.</summary>
+    private static string SelectByRun(IEnumerable<int> columns) =>
+        $"SELECT rowid, {string.Join(", ", columns.Select(c => ActivityColumns.All[c].StoreName))} FROM activity WHERE run_id = ?1 AND step >= ?2 ORDER BY step";
 
     /// <summary>Gets the SELECT of every column but the run, filtered by <c>$id</c>, <c>$layer</c> and <c>step >= $from</c>, in step order (served by the <c>activity_by_layer</c> index, no sort).</summary>
     public static string SelectByLayerSql { get; } =
@@ -69,6 +72,8 @@ internal static class ActivityTable
     /// <param name="connection">An open connection (kept open while the rows are enumerated).</param>
     /// <param name="run">The run id (put in <see cref="ActivityRecord.Run"/>).</param>
     /// <param name="fromStep">The first step.</param>
+    /// <param name="columns">The columns to read (map indices; step and layer are always read), or null for all. The
+    /// others read as missing: NaN, 0 for the integer columns.</param>
     /// <returns>The rows, read lazily.</returns>
     /// <remarks>
     /// A long run has millions of rows (2.1 M for 100,000 steps × 21 series), so this loop is the cost of every whole-run
@@ -77,10 +82,19 @@ internal static class ActivityTable
     /// under Microsoft.Data.Sqlite, on a prepared statement by ordinal: one native call per value where the ADO.NET reader
     /// makes two or three (type check, value), and a layer name is a string made once per layer, not per row.
     /// </remarks>
-    public static IEnumerable<ActivityRecord> ReadRun(SqliteConnection connection, string run, long fromStep)
+    public static IEnumerable<ActivityRecord> ReadRun(SqliteConnection connection, string run, long fromStep, IReadOnlyCollection<int>? columns = null)
     {
         sqlite3 db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        Check(raw.sqlite3_prepare_v2(db, SelectByRunSql, out sqlite3_stmt statement), db);
+        int[] selected = columns is null ? [.. s_values.Select(c => c.Index)]
+            : [.. columns.Append(ActivityColumns.Step).Append(ActivityColumns.Layer).Where(c => c != ActivityColumns.Run).Distinct().Order()];
+        int[] ordinals = new int[ActivityColumns.All.Length];
+        Array.Fill(ordinals, -1);
+        for (int i = 0; i < selected.Length; i++)
+        {
+            ordinals[selected[i]] = i + 1;
+        }
+
+        Check(raw.sqlite3_prepare_v2(db, columns is null ? SelectByRunSql : SelectByRun(selected), out sqlite3_stmt statement), db);
         try
         {
             Check(raw.sqlite3_bind_text(statement, 1, run), db);
@@ -90,7 +104,7 @@ internal static class ActivityTable
             int rc;
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                var source = new StatementSource(statement, run, names.Get(raw.sqlite3_column_blob(statement, ActivityColumns.Layer)));
+                var source = new StatementSource(statement, run, names.Get(raw.sqlite3_column_blob(statement, ordinals[ActivityColumns.Layer])), ordinals);
                 ActivityRecord record = ActivityColumns.Read(ref source);
                 if (step.Count > 0 && record.Step != step[0].Record.Step)
                 {
@@ -163,16 +177,22 @@ internal static class ActivityTable
         }
     }
 
-    /// <summary>The values of the current row of <see cref="SelectByRunSql"/> (rowid at 0, column map index i at i; NULL REAL is NaN).</summary>
-    private readonly ref struct StatementSource(sqlite3_stmt statement, string run, string layer) : IActivityValueSource
+    /// <summary>The values of the current row of a <see cref="SelectByRun"/> statement: column map index i at <c>ordinals[i]</c>, or missing (−1); NULL REAL is NaN.</summary>
+    private readonly ref struct StatementSource(sqlite3_stmt statement, string run, string layer, int[] ordinals) : IActivityValueSource
     {
-        public string Text(int column) => column == ActivityColumns.Run ? run : column == ActivityColumns.Layer ? layer : raw.sqlite3_column_text(statement, column).utf8_to_string();
+        public string Text(int column) => column switch
+        {
+            ActivityColumns.Run => run,
+            ActivityColumns.Layer => layer,
+            _ => ordinals[column] < 0 ? "" : raw.sqlite3_column_text(statement, ordinals[column]).utf8_to_string(),
+        };
 
-        public int Int32(int column) => raw.sqlite3_column_int(statement, column);
+        public int Int32(int column) => ordinals[column] < 0 ? 0 : raw.sqlite3_column_int(statement, ordinals[column]);
 
-        public long Int64(int column) => raw.sqlite3_column_int64(statement, column);
+        public long Int64(int column) => ordinals[column] < 0 ? 0 : raw.sqlite3_column_int64(statement, ordinals[column]);
 
-        public double Double(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? double.NaN : raw.sqlite3_column_double(statement, column);
+        public double Double(int column) =>
+            ordinals[column] < 0 || raw.sqlite3_column_type(statement, ordinals[column]) == raw.SQLITE_NULL ? double.NaN : raw.sqlite3_column_double(statement, ordinals[column]);
     }
 
     private readonly struct ParameterTarget(SqliteParameterCollection parameters) : IActivityValueTarget

@@ -50,6 +50,36 @@ public sealed class ReadActivityOrderTest
         }
 
         Assert.IsTrue(store.ReadActivity(otherId).All(r => r.Activity == -1 && r.Run == otherId));
+
+        // Some columns only: the same rows with the others missing (NaN; 0 for the integer columns).
+        int[] columns = [ActivityColumns.Loss, ActivityColumns.Activity, ActivityColumns.NonFiniteCount];
+        List<ActivityRecord> narrow = [.. Reference(store.FilePath, runId, 1).Select(r => new ActivityRecord
+        {
+            Run = r.Run, Step = r.Step, Layer = r.Layer, Activity = r.Activity, Loss = r.Loss, NonFiniteCount = r.NonFiniteCount,
+            Epoch = 0, MeanChange = double.NaN, ExcludedFraction = double.NaN, GradientNorm = double.NaN, WeightNorm = double.NaN, UpdateNorm = double.NaN, LearningRate = double.NaN,
+        })];
+        RecordAssert.AreIdentical(narrow, store.ReadActivity(runId, 1, columns).ToList());
+    }
+
+    [TestMethod]
+    [DataRow(-1)]
+    [DataRow(13)]
+    public void A_column_index_outside_the_map_is_rejected_with_the_valid_range(int column)
+    {
+        using var folder = new TempFolder();
+        RunStore store = RunStore.Open(folder.File("runs.db"));
+        string runId;
+        using (RunWriter writer = store.StartRun("one"))
+        {
+            runId = writer.RunId;
+            writer.WriteActivity(new ActivityRecord { Step = 1, Layer = "fc1", Activity = 1 });
+            writer.Complete();
+        }
+
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => store.ReadActivity(runId, 1, [ActivityColumns.Activity, column]));
+        Assert.AreEqual("columns", e.ParamName);
+        Assert.AreEqual(column, e.ActualValue);
+        StringAssert.Contains(e.Message, "0 … 12");
     }
 
     [TestMethod]
