@@ -86,7 +86,13 @@ internal sealed class LiveTrace
     }
 
     /// <summary>The snapshot <see cref="RunSnapshot.Create"/> would make of the trace so far (null before finite network activity).</summary>
-    public RunSnapshot? Snapshot(ShapeModel shapes)
+    public RunSnapshot? Snapshot(ShapeModel shapes) => LastWindows() is { } cut ? RunSnapshot.FromWindows(cut.Last, cut.Whole, shapes) : null;
+
+    /// <summary>
+    /// The windows of <see cref="Snapshot"/>, not yet featurised or classified: the last window of each series (network first)
+    /// and the whole-run window; null before finite network activity.
+    /// </summary>
+    public (TraceWindow[] Last, TraceWindow Whole)? LastWindows()
     {
         int origin = Origin();
         if (origin < 0)
@@ -109,7 +115,7 @@ internal sealed class LiveTrace
 
         int stride = (int)Math.Ceiling((_count - origin) / (double)TraceWindower.WholeRunMaximumValues);
         TraceWindow whole = Window(-1, origin, _count, [.. _wholeMedians.Select(m => m.Median)], start.Activity[0], start.Loss, stride);
-        return RunSnapshot.FromWindows(windows, whole, shapes);
+        return (windows, whole);
     }
 
     /// <summary>
