@@ -80,7 +80,8 @@ internal static class ActivityTable
     /// read; it took 8 s through <see cref="SqliteDataReader"/> with that ORDER BY. Now SQLite walks the primary key
     /// without sorting the run (a step's few rows are ordered here) and the values are read with SQLitePCLRaw, the library
     /// under Microsoft.Data.Sqlite, on a prepared statement by ordinal: one native call per value where the ADO.NET reader
-    /// makes two or three (type check, value), and a layer name is a string made once per layer, not per row.
+    /// makes two or three (type check, value; here the type only of a zero, which NULL also reads as), and a layer name is a
+    /// string made once per layer, not per row.
     /// </remarks>
     public static IEnumerable<ActivityRecord> ReadRun(SqliteConnection connection, string run, long fromStep, IReadOnlyCollection<int>? columns = null)
     {
@@ -191,8 +192,17 @@ internal static class ActivityTable
 
         public long Int64(int column) => ordinals[column] < 0 ? 0 : raw.sqlite3_column_int64(statement, ordinals[column]);
 
-        public double Double(int column) =>
-            ordinals[column] < 0 || raw.sqlite3_column_type(statement, ordinals[column]) == raw.SQLITE_NULL ? double.NaN : raw.sqlite3_column_double(statement, ordinals[column]);
+        public double Double(int column)
+        {
+            if (ordinals[column] < 0)
+            {
+                return double.NaN;
+            }
+
+            // NULL reads as 0.0, so only a zero needs the (second native) type check.
+            double value = raw.sqlite3_column_double(statement, ordinals[column]);
+            return value != 0 || raw.sqlite3_column_type(statement, ordinals[column]) != raw.SQLITE_NULL ? value : double.NaN;
+        }
     }
 
     private readonly struct ParameterTarget(SqliteParameterCollection parameters) : IActivityValueTarget
