@@ -32,8 +32,8 @@ public sealed class LiveTraceTest
         AssertSnapshotsEqual(TestData.Records(TestData.Corpus.Traces[info.Run]), every: 53);
     }
 
-    [TestMethod]
-    public void CorruptTrace_NaNInfGapsLateLayerNoNetworkRowsAndOutOfOrderRows_EqualsTheReference()
+    /// <summary>1,500 steps with NaN/∞, a gap, a layer that starts late, steps without a network row and a NaN warm-up.</summary>
+    internal static List<ActivityRecord> CorruptRecords()
     {
         List<ActivityRecord> records = TestData.Trace("bad", steps: 1500, layers: 3, trend: -1, noise: 0.3, lossTrend: -0.5, seed: 2, firstStep: 0);
         records.RemoveAll(r => r.Step is > 100 and < 160);
@@ -48,6 +48,14 @@ public sealed class LiveTraceTest
         {
             records[i] = records[i] with { Activity = double.NaN };
         }
+
+        return records;
+    }
+
+    [TestMethod]
+    public void CorruptTrace_NaNInfGapsLateLayerNoNetworkRowsAndOutOfOrderRows_EqualsTheReference()
+    {
+        List<ActivityRecord> records = CorruptRecords();
 
         // A few rows arrive late (after later steps): merged into their step as the trace builder does.
         for (int i = 500; i < records.Count - 50; i += 211)

@@ -150,34 +150,13 @@ public sealed class TraceDiagnoserTest
     }
 
     /// <summary>Traces whose windows the diagnoser must cut exactly as <see cref="TraceWindower"/> does.</summary>
-    private static List<ActivityRecord> WindowTrace(string name)
+    private static List<ActivityRecord> WindowTrace(string name) => name switch
     {
-        switch (name)
-        {
-            case "corpus lr-growing":
-                return TestData.Records(TestData.Corpus.Traces[TestData.Corpus.Runs.First(r => r.Effective && r.Condition == "lr-growing").Run]);
-            case "long":
-                // 9,000 steps: windows of the 1,000-step maximum.
-                return TestData.Trace("long", steps: 9000, layers: 3, trend: 1, noise: 0.4, lossTrend: -1, seed: 3);
-            case "no network rows":
-                return [.. TestData.Trace("derived", steps: 700, layers: 3, trend: -1, noise: 0.2, lossTrend: -1, seed: 5).Where(r => r.Layer != ActivityRecord.NetworkLayer)];
-            default:
-                // NaN/∞, a gap, a layer that starts late, steps without a network row, a NaN warm-up.
-                List<ActivityRecord> records = TestData.Trace("bad", steps: 1500, layers: 3, trend: -1, noise: 0.3, lossTrend: -0.5, seed: 2, firstStep: 0);
-                records.RemoveAll(r => r.Step is > 100 and < 160);
-                records.RemoveAll(r => r.Layer == "fc3" && r.Step < 400);
-                records.RemoveAll(r => r.Layer == ActivityRecord.NetworkLayer && r.Step % 5 == 0);
-                for (int i = 0; i < records.Count; i += 37)
-                {
-                    records[i] = records[i] with { Activity = i % 2 == 0 ? double.NaN : double.PositiveInfinity, Loss = double.NegativeInfinity };
-                }
+        "corpus lr-growing" => TestData.Records(TestData.Corpus.Traces[TestData.Corpus.Runs.First(r => r.Effective && r.Condition == "lr-growing").Run]),
 
-                for (int i = 0; i < 40; i++)
-                {
-                    records[i] = records[i] with { Activity = double.NaN };
-                }
-
-                return records;
-        }
-    }
+        // 9,000 steps: windows of the 1,000-step maximum.
+        "long" => TestData.Trace("long", steps: 9000, layers: 3, trend: 1, noise: 0.4, lossTrend: -1, seed: 3),
+        "no network rows" => [.. TestData.Trace("derived", steps: 700, layers: 3, trend: -1, noise: 0.2, lossTrend: -1, seed: 5).Where(r => r.Layer != ActivityRecord.NetworkLayer)],
+        _ => LiveTraceTest.CorruptRecords(),
+    };
 }
