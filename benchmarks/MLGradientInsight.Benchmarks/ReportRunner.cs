@@ -12,12 +12,13 @@ namespace MLGradientInsight.Benchmarks;
 
 /// <summary>
 /// <c>report [--steps 100000] [--layers 20] [--falling-loss] [--keep FOLDER] [--write-only]</c>: writes a synthetic run of
-/// that size into a fresh store (random activity; with <c>--falling-loss</c> its activity rows carry a loss falling 20-fold,
-/// a healthy run whose advisor replay the progress gate decides, else none, so every replayed evaluation is classified), then times what <c>mlgi report</c> and the dashboard do with it: the full read + downsampling, the HTML,
-/// the whole report with every contributor's panels, a dashboard poll after 100 more steps (whole report and incremental
-/// report, with the layer listing they include), the diagnosis panel and its phases, and the downsampling alone. Prints
-/// the load average, since the development machines are shared. <c>--keep</c> writes the store into FOLDER and leaves it
-/// there; <c>--write-only</c> stops after writing it.
+/// that size into a fresh store (random activity; with <c>--falling-loss</c> its activity rows carry a loss falling
+/// 20-fold, as a tracked run's rows carry the loss, and the advisor alarms early, so its replay stops there; else no loss,
+/// no alarm, and the replay classifies every evaluation to the end), then times what <c>mlgi report</c> and the dashboard
+/// do with it: the full read + downsampling, the HTML, the whole report with every contributor's panels, a dashboard poll
+/// after 100 more steps (whole report and incremental report, with the layer listing they include), the diagnosis panel
+/// and its phases, and the downsampling alone. Prints the load average, since the development machines are shared.
+/// <c>--keep</c> writes the store into FOLDER and leaves it there; <c>--write-only</c> stops after writing it.
 /// </summary>
 internal static class ReportRunner
 {

@@ -15,6 +15,8 @@ public static class RunReportBuilder
     /// <param name="runId">The run id (see <see cref="RunStore.FindRun"/> to resolve prefixes and names).</param>
     /// <param name="options">Options, or null for <see cref="ReportOptions.Default"/>.</param>
     /// <returns>The report.</returns>
+    /// <remarks>The contributors (<see cref="ReportOptions.Contributors"/>) run one after the other on a thread-pool thread
+    /// while this thread reads the run's series; each reads the store on its own connections.</remarks>
     /// <exception cref="ArgumentException">No run has this id.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static RunReport Build(RunStore store, string runId, ReportOptions? options = null)
