@@ -5,7 +5,7 @@ namespace MLGradientInsight.Cli;
 
 /// <summary>
 /// Wall-clock seconds of a command's phases, printed to stderr as one <c>timing:</c> line when the environment variable
-/// <c>MLGI_TIMING=1</c> is set (benchmarks/compare-torch/run-cli.sh uses it); otherwise does nothing.
+/// <c>MLGI_TIMING=1</c> is set (benchmarks/compare-torch/run-cli.sh uses it; <c>mlgi train</c> and <c>mlgi report</c> have it); otherwise does nothing.
 /// </summary>
 /// <remarks>The first phase, <c>start-up</c>, runs from the process's start time (runtime start, assembly loading, JIT of
 /// the command line parser) to the creation of the timer.</remarks>

@@ -22,6 +22,7 @@ internal static class ReportCommand
         var command = new Command("report", "Write a self-contained HTML report (opens offline): activity with the classifier's windows, per-layer panels, loss, accuracy, learning rate, run summary with the diagnosis, and the analyses saved for the run (trajectory, linear path, robustness, importance map).") { runs, output, store, maxPoints, title };
         command.SetAction(pr =>
         {
+            PhaseTimer? timer = PhaseTimer.StartIfAsked();
             int points = pr.GetValue(maxPoints)!.Value;
 
             string storePath = pr.GetValue(store)!;
@@ -39,10 +40,13 @@ internal static class ReportCommand
                 reports.Add(RunReportBuilder.Build(s, info.Id, options));
             }
 
+            timer?.Mark("series and panels");
             string path = pr.GetValue(output)!;
             ReportHtml.Write(path, reports, pr.GetValue(title));
+            timer?.Mark("html");
             long steps = reports.Sum(r => r.LastStep);
             console.WriteLine($"wrote {Path.GetFullPath(path)} ({string.Join(", ", reports.Select(r => $"{r.Run.Id} {r.Run.Name}"))}; {steps.ToString("N0", CultureInfo.InvariantCulture)} steps)");
+            timer?.Report(cli);
             return ExitCodes.Ok;
         });
         return command;

@@ -15,6 +15,8 @@ public static class RunReportBuilder
     /// <param name="runId">The run id (see <see cref="RunStore.FindRun"/> to resolve prefixes and names).</param>
     /// <param name="options">Options, or null for <see cref="ReportOptions.Default"/>.</param>
     /// <returns>The report.</returns>
+    /// <remarks>The contributors (<see cref="ReportOptions.Contributors"/>) run one after the other on a thread-pool thread
+    /// while this thread reads the run's series; each reads the store on its own connections.</remarks>
     /// <exception cref="ArgumentException">No run has this id.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static RunReport Build(RunStore store, string runId, ReportOptions? options = null)
@@ -22,9 +24,31 @@ public static class RunReportBuilder
         ArgumentNullException.ThrowIfNull(store);
         options ??= ReportOptions.Default;
         options.Validate();
+        RunInfo run = store.GetRun(runId);
+
+        // The contributors (the diagnosis: seconds for a long run) read the store on their own connections, so they run
+        // while the series are read.
+        Task<IReadOnlyList<ReportPanel>> panels = Task.Run(() => Contribute(store, run, options));
         var data = new RunSeriesData(runId);
-        data.Refresh(store);
-        return Build(data, options, Contribute(store, data.Run, options));
+        try
+        {
+            data.Refresh(store);
+        }
+        catch
+        {
+            // Not left running unobserved: the reason the read failed is the one reported.
+            try
+            {
+                panels.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
+            throw;
+        }
+
+        return Build(data, options, panels.GetAwaiter().GetResult());
     }
 
     /// <summary>Builds the report of an in-memory activity trace (e.g. <see cref="Transforms.Activity.InMemoryActivitySink.Records"/>

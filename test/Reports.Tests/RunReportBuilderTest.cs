@@ -221,6 +221,45 @@ public sealed class RunReportBuilderTest
         StringAssert.Contains(e.Message, "r00000000");
     }
 
+    [TestMethod]
+    public void The_series_read_in_one_pass_are_those_of_the_layer_by_layer_reads()
+    {
+        // Layers written in a varying order (not alphabetical), one from step 30 on, NaN and infinite values: each series
+        // is the layer's rows as the (run, layer, step) index gives them, in the order ReadLayers lists the layers.
+        using var folder = new TempFolder();
+        RunStore store = RunStore.Open(folder.File("runs.db"));
+        string id;
+        using (RunWriter writer = store.StartRun("order"))
+        {
+            id = writer.RunId;
+            for (long step = 1; step <= 120; step++)
+            {
+                string[] written = step % 2 == 0 ? ["zeta", "network", "alpha", "mid"] : ["mid", "alpha", "zeta", "network"];
+                foreach (string layer in written.Where(l => l != "alpha" || step >= 30))
+                {
+                    writer.WriteActivity(new ActivityRecord { Step = step, Layer = layer, Activity = step % 17 == 0 ? double.NaN : step % 13 == 0 ? double.NegativeInfinity : step * layer.Length, ExcludedFraction = 0.5 / step, NonFiniteCount = (int)(step % 3) });
+                }
+            }
+
+            writer.Complete();
+        }
+
+        var data = new RunSeriesData(id);
+        data.Refresh(store);
+
+        IReadOnlyList<string> layers = store.ReadLayers(id);
+        CollectionAssert.AreEqual(layers.Skip(1).ToList(), data.LayerNames.ToList());
+        foreach (string layer in layers)
+        {
+            List<ActivityRecord> rows = [.. store.ReadLayerActivity(id, layer)];
+            SeriesColumns columns = layer == ActivityRecord.NetworkLayer ? data.Network! : data.Layer(layer);
+            CollectionAssert.AreEqual(rows.Select(r => (double)r.Step).ToArray(), columns.Steps.ToArray(), layer);
+            CollectionAssert.AreEqual(rows.Select(r => r.Activity).ToArray(), columns.Column(RunSeriesData.ActivityColumn).ToArray(), layer);
+            CollectionAssert.AreEqual(rows.Select(r => r.ExcludedFraction).ToArray(), columns.Column(RunSeriesData.ExcludedColumn).ToArray(), layer);
+            CollectionAssert.AreEqual(rows.Select(r => (double)r.NonFiniteCount).ToArray(), columns.Column(RunSeriesData.NonFiniteColumn).ToArray(), layer);
+        }
+    }
+
     private sealed class FixedContributor(params ReportPanel[] panels) : IReportContributor
     {
         public IEnumerable<ReportPanel> Contribute(RunStore store, RunInfo run) => panels;

@@ -35,6 +35,7 @@ internal sealed class LiveTrace
     private int _count;
     private int _origin = -1, _originScanned, _inserted;
     private bool _dirty;
+    private StartLevels? _start;
 
     public LiveTrace(string run) => _run = run;
 
@@ -91,7 +92,13 @@ internal sealed class LiveTrace
     }
 
     /// <summary>The snapshot <see cref="RunSnapshot.Create"/> would make of the trace so far (null before finite network activity).</summary>
-    public RunSnapshot? Snapshot(ShapeModel shapes)
+    public RunSnapshot? Snapshot(ShapeModel shapes) => LastWindows() is { } cut ? RunSnapshot.FromWindows(cut.Last, cut.Whole, shapes) : null;
+
+    /// <summary>
+    /// The windows of <see cref="Snapshot"/>, not yet featurised or classified: the last window of each series (network first)
+    /// and the whole-run window; null before finite network activity.
+    /// </summary>
+    public (TraceWindow[] Last, TraceWindow Whole)? LastWindows()
     {
         int origin = Origin();
         if (origin < 0)
@@ -104,42 +111,83 @@ internal sealed class LiveTrace
         int length = TraceWindower.WindowLength(last - first + 1);
         (int fs, int fe) = last - first + 1 <= length ? (origin, _count) : (LowerBound(first), LowerBound(first + length));
         (int ls, int le) = last - first + 1 <= length ? (origin, _count) : (LowerBound(last - length + 1), _count);
-        int series = _layerNames.Count + 1;
-        float[] startLevels = new float[series];
+        StartLevels start = Start(fs, fe);
+        float[] levels = Levels(ls, le);
+        var windows = new TraceWindow[_layerNames.Count + 1];
         for (int s = -1; s < _layerNames.Count; s++)
         {
-            startLevels[s + 1] = Median(Series(s), fs, fe);
-        }
-
-        float startLoss = Median(_loss, fs, fe);
-        var startNorms = new (float Gradient, float Weight, float Ratio)[_layerNames.Count];
-        for (int l = 0; l < _layerNames.Count; l++)
-        {
-            startNorms[l] = (Median(_layerGradient[l], fs, fe), Median(_layerWeight[l], fs, fe),
-                (float)RobustStatistics.FiniteMedian(NormFeatures.UpdateRatios(Slice(_layerUpdate[l], fs, fe), Slice(_layerWeight[l], fs, fe))));
-        }
-
-        float[] levels = [.. _layerActivity.Select(a => Median(a, ls, le))];
-        var windows = new TraceWindow[series];
-        for (int s = -1; s < _layerNames.Count; s++)
-        {
-            windows[s + 1] = Window(s, ls, le, levels, startLevels[s + 1], startLoss);
-            if (s >= 0)
-            {
-                TraceWindow w = windows[s + 1];
-                w.GradientNorm = Slice(_layerGradient[s], ls, le);
-                w.WeightNorm = Slice(_layerWeight[s], ls, le);
-                w.UpdateNorm = Slice(_layerUpdate[s], ls, le);
-                (w.StartGradientNorm, w.StartWeightNorm, w.StartUpdateRatio) = startNorms[s];
-            }
+            windows[s + 1] = Window(s, ls, le, levels, start, start.Activity[s + 1]);
         }
 
         int stride = (int)Math.Ceiling((_count - origin) / (double)TraceWindower.WholeRunMaximumValues);
-        TraceWindow whole = Window(-1, origin, _count, [.. _wholeMedians.Select(m => m.Median)], startLevels[0], startLoss, stride);
-        return RunSnapshot.FromWindows(windows, whole, shapes);
+        TraceWindow whole = Window(-1, origin, _count, [.. _wholeMedians.Select(m => m.Median)], start, start.Activity[0], stride);
+        return (windows, whole);
     }
 
-    private TraceWindow Window(int series, int start, int end, float[] levels, float startLevel, float startLoss, int stride = 1)
+    /// <summary>
+    /// The windows <see cref="TraceWindower.Windows"/> cuts from the rows so far (network first, then the layers, per range),
+    /// given its row ranges (<see cref="TraceWindower.Ranges"/> of the same rows as a trace). The same windows, but the
+    /// layer levels are the median of each layer once per range, shared by the range's windows, where the windower takes
+    /// them again for every series: O(ranges × layers) medians instead of O(ranges × layers²).
+    /// </summary>
+    public IEnumerable<TraceWindow> Windows(IReadOnlyList<(int Start, int End)> ranges)
+    {
+        if (ranges.Count == 0)
+        {
+            yield break;
+        }
+
+        StartLevels start = ComputeStart(ranges[0].Start, ranges[0].End);
+        foreach ((int from, int to) in ranges)
+        {
+            float[] levels = Levels(from, to);
+            for (int s = -1; s < _layerNames.Count; s++)
+            {
+                yield return Window(s, from, to, levels, start, start.Activity[s + 1]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The start levels of <see cref="ComputeStart"/>, kept from the last evaluation while the first window is the same rows:
+    /// a change to any row an evaluation has read marks the trace dirty (<see cref="Touched"/>), which drops them.
+    /// </summary>
+    private StartLevels Start(int start, int end)
+    {
+        if (_start is not { } cached || cached.Begin != start || cached.End != end)
+        {
+            _start = ComputeStart(start, end);
+        }
+
+        return _start;
+    }
+
+    /// <summary>
+    /// The start levels: the medians of every series (network first), of the loss, and of each layer's gradient norm, weight norm
+    /// and update-to-weight ratio over the first window, rows [start, end).
+    /// </summary>
+    private StartLevels ComputeStart(int start, int end)
+    {
+        float[] activity = new float[_layerNames.Count + 1];
+        for (int s = -1; s < _layerNames.Count; s++)
+        {
+            activity[s + 1] = Median(Series(s), start, end);
+        }
+
+        var norms = new (float Gradient, float Weight, float Ratio)[_layerNames.Count];
+        for (int l = 0; l < _layerNames.Count; l++)
+        {
+            norms[l] = (Median(_layerGradient[l], start, end), Median(_layerWeight[l], start, end),
+                (float)RobustStatistics.FiniteMedian(NormFeatures.UpdateRatios(Slice(_layerUpdate[l], start, end), Slice(_layerWeight[l], start, end))));
+        }
+
+        return new StartLevels(start, end, activity, Median(_loss, start, end), norms);
+    }
+
+    /// <summary>Every layer's median activity over rows [start, end), in layer order.</summary>
+    private float[] Levels(int start, int end) => [.. _layerActivity.Select(a => Median(a, start, end))];
+
+    private TraceWindow Window(int series, int start, int end, float[] levels, StartLevels first, float startLevel, int stride = 1)
     {
         double[]? activity = series < 0 ? null : _layerActivity[series];
         double[] excluded = series < 0 ? _networkExcluded : _layerExcluded[series];
@@ -158,7 +206,7 @@ internal sealed class LiveTrace
             ExcludedFraction = new float[n],
             LayerLevels = levels,
             StartActivityLevel = startLevel,
-            StartLossLevel = startLoss,
+            StartLossLevel = first.Loss,
             IsNetwork = series < 0,
         };
         for (int i = 0; i < n; i++)
@@ -168,6 +216,14 @@ internal sealed class LiveTrace
             window.Loss[i] = (float)_loss[row];
             window.LearningRate[i] = (float)_learningRate[row];
             window.ExcludedFraction[i] = (float)excluded[row];
+        }
+
+        if (series >= 0)
+        {
+            window.GradientNorm = Strided(_layerGradient[series], start, end, stride);
+            window.WeightNorm = Strided(_layerWeight[series], start, end, stride);
+            window.UpdateNorm = Strided(_layerUpdate[series], start, end, stride);
+            (window.StartGradientNorm, window.StartWeightNorm, window.StartUpdateRatio) = first.Norms[series];
         }
 
         return window;
@@ -182,6 +238,18 @@ internal sealed class LiveTrace
         }
 
         return (float)RobustStatistics.FiniteMedian(slice);
+    }
+
+    /// <summary>Rows [start, end) of <paramref name="values"/>: the last one and every stride-th one before it.</summary>
+    private static float[] Strided(double[] values, int start, int end, int stride)
+    {
+        float[] kept = new float[((end - start - 1) / stride) + 1];
+        for (int i = 0; i < kept.Length; i++)
+        {
+            kept[i] = (float)values[end - 1 - ((kept.Length - 1 - i) * stride)];
+        }
+
+        return kept;
     }
 
     private static float[] Slice(double[] values, int start, int end)
@@ -240,6 +308,7 @@ internal sealed class LiveTrace
         if (_dirty)
         {
             _dirty = false;
+            _start = null;
             _origin = -1;
             _originScanned = _inserted = 0;
             foreach (RunningMedian m in _wholeMedians)
@@ -383,6 +452,9 @@ internal sealed class LiveTrace
         int i = Array.BinarySearch(_steps, 0, _count, step);
         return i >= 0 ? i : ~i;
     }
+
+    /// <summary>The medians of the first window's rows [Begin, End): per series (network first) and of the loss.</summary>
+    private sealed record StartLevels(int Begin, int End, float[] Activity, float Loss, (float Gradient, float Weight, float Ratio)[] Norms);
 
     /// <summary>The median of the finite values added (NaN when none), by two heaps: the same value as <see cref="RobustStatistics.FiniteMedian"/>.</summary>
     private sealed class RunningMedian

@@ -53,6 +53,18 @@ public sealed class RunTrace
     /// <summary>Gets the number of recorded steps.</summary>
     public int Count => Steps.Count;
 
+    /// <summary>
+    /// Gets the <see cref="ActivityColumns"/> a trace is made of (besides step, layer and run, which every row has): activity,
+    /// excluded fraction, loss, learning rate and the layers' gradient, weight and update norms. A store reader that fills
+    /// only these columns (<c>RunStore.ReadActivity(run, fromStep, columns)</c>) gives <see cref="FromRecords"/> the same trace
+    /// as one that reads every column.
+    /// </summary>
+    public static IReadOnlyList<int> Columns { get; } =
+    [
+        ActivityColumns.Activity, ActivityColumns.ExcludedFraction, ActivityColumns.Loss, ActivityColumns.LearningRate,
+        ActivityColumns.GradientNorm, ActivityColumns.WeightNorm, ActivityColumns.UpdateNorm,
+    ];
+
     /// <summary>Groups rows into one trace per run (in first-seen order).</summary>
     /// <param name="records">The rows, any order.</param>
     /// <returns>The traces; runs without any row are absent.</returns>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MLGradientInsight.ActivityClassifier.Actions;
 using MLGradientInsight.ActivityClassifier.Diagnosis;
+using MLGradientInsight.ActivityClassifier.Traces;
 using MLGradientInsight.Reports.Model;
 using MLGradientInsight.Transforms.Activity;
 using MLGradientInsight.Transforms.Store;
@@ -41,7 +42,7 @@ public sealed class DiagnosisContributor : IReportContributor
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(run);
-        IReadOnlyList<RunDiagnosis> diagnoses = _diagnoser.Diagnose(store.ReadActivity(run.Id).Select(r => r with { Run = run.Id }));
+        IReadOnlyList<RunDiagnosis> diagnoses = _diagnoser.Diagnose(store.ReadActivity(run.Id, 1, RunTrace.Columns));
         return diagnoses.Count == 0 || diagnoses[0].Actions.Count == 0 ? [] : Panels(diagnoses[0]);
     }
 

@@ -32,8 +32,8 @@ public sealed class LiveTraceTest
         AssertSnapshotsEqual(TestData.Records(TestData.Corpus.Traces[info.Run]), every: 53);
     }
 
-    [TestMethod]
-    public void CorruptTrace_NaNInfGapsLateLayerNoNetworkRowsAndOutOfOrderRows_EqualsTheReference()
+    /// <summary>1,500 steps with NaN/∞, a gap, a layer that starts late, steps without a network row and a NaN warm-up.</summary>
+    internal static List<ActivityRecord> CorruptRecords()
     {
         List<ActivityRecord> records = TestData.Trace("bad", steps: 1500, layers: 3, trend: -1, noise: 0.3, lossTrend: -0.5, seed: 2, firstStep: 0);
         // Layer norms, some missing or non-finite (the norm features must match too).
@@ -55,6 +55,14 @@ public sealed class LiveTraceTest
         {
             records[i] = records[i] with { Activity = double.NaN };
         }
+
+        return records;
+    }
+
+    [TestMethod]
+    public void CorruptTrace_NaNInfGapsLateLayerNoNetworkRowsAndOutOfOrderRows_EqualsTheReference()
+    {
+        List<ActivityRecord> records = CorruptRecords();
 
         // A few rows arrive late (after later steps): merged into their step as the trace builder does.
         for (int i = 500; i < records.Count - 50; i += 211)
@@ -78,6 +86,50 @@ public sealed class LiveTraceTest
         }
 
         AssertSnapshotsEqual(records, every: 1499);
+    }
+
+    [TestMethod]
+    public void FirstWindowRowsChangedAfterASnapshot_StartLevelsFollowTheChange()
+    {
+        // The start levels (medians of the first window) are kept between evaluations; a row of the first window that
+        // changes later (a late row, a replaced value, a layer seen for the first time) must drop them.
+        List<ActivityRecord> records = TestData.Trace("late", steps: 3000, layers: 2, trend: 1, noise: 0.3, lossTrend: -1, seed: 7);
+        var live = new LiveTrace("late");
+        var builder = new RunTraceBuilder("late");
+        void Add(ActivityRecord r)
+        {
+            live.Add(r, r.Step);
+            builder.Add(r);
+        }
+
+        void Compare(string where)
+        {
+            RunSnapshot expected = RunSnapshot.Create(builder.Build(), s_shapes)!;
+            RunSnapshot actual = live.Snapshot(s_shapes)!;
+            AssertSeriesEqual(expected.Network, actual.Network, where + ", network");
+            AssertSeriesEqual(expected.Whole, actual.Whole, where + ", whole run");
+            Assert.HasCount(expected.Layers.Length, actual.Layers, where);
+            for (int l = 0; l < expected.Layers.Length; l++)
+            {
+                AssertSeriesEqual(expected.Layers[l], actual.Layers[l], $"{where}, layer {l}");
+            }
+        }
+
+        foreach (ActivityRecord r in records)
+        {
+            Add(r);
+        }
+
+        Compare("whole trace");
+        long early = records[200].Step;
+        Add(records.First(r => r.Step == early && r.Layer == ActivityRecord.NetworkLayer) with { Activity = 1e6, Loss = 1e6 });
+        Compare("a network row of the first window replaced");
+        Add(records.First(r => r.Step == early + 1 && r.Layer != ActivityRecord.NetworkLayer) with { Activity = -5 });
+        Compare("a layer row of the first window replaced");
+        Add(new ActivityRecord { Run = "late", Step = early, Layer = "fc9", Activity = 0.5, Loss = 2 });
+        Compare("a new layer in the first window");
+        Add(new ActivityRecord { Run = "late", Step = records[0].Step - 5, Layer = ActivityRecord.NetworkLayer, Activity = 3, Loss = 9 });
+        Compare("an earlier step inserted before the first");
     }
 
     [TestMethod]

@@ -1,4 +1,5 @@
 using MLGradientInsight.ActivityClassifier.Diagnosis;
+using MLGradientInsight.ActivityClassifier.Features;
 using MLGradientInsight.ActivityClassifier.Shapes;
 using MLGradientInsight.ActivityClassifier.Traces;
 using MLGradientInsight.ActivityClassifier.Training;
@@ -94,4 +95,68 @@ public sealed class TraceDiagnoserTest
         Assert.IsNotNull(advisor.CurrentShape);
         Assert.AreEqual(211, advisor.CurrentShape.EndStep, "100 steps from 12, then 100 more after the restart");
     }
+
+    public static IEnumerable<object[]> WindowTraces() =>
+    [
+        ["corpus lr-growing"],
+        ["corrupt"],
+        ["long"],
+        ["no network rows"],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(WindowTraces))]
+    public void Windows_AreTheWindowersWindows(string name)
+    {
+        RunTrace trace = RunTrace.FromRecords(WindowTrace(name)).Single();
+        List<TraceWindow> expected = [.. TraceWindower.Windows(trace)];
+        List<TraceWindow> actual = [.. TraceDiagnoser.AllWindows(trace)];
+
+        Assert.IsGreaterThan(10, expected.Count, name);
+        Assert.HasCount(expected.Count, actual, name);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            TraceWindow e = expected[i], a = actual[i];
+            string where = $"{name}, window {i} ({e.Layer} {e.StartStep}–{e.EndStep})";
+            Assert.AreEqual((e.Run, e.Layer, e.StartStep, e.EndStep, e.IsNetwork), (a.Run, a.Layer, a.StartStep, a.EndStep, a.IsNetwork), where);
+            CollectionAssert.AreEqual(e.Activity, a.Activity, where + ": activity");
+            CollectionAssert.AreEqual(e.Loss, a.Loss, where + ": loss");
+            CollectionAssert.AreEqual(e.LearningRate, a.LearningRate, where + ": learning rate");
+            CollectionAssert.AreEqual(e.ExcludedFraction, a.ExcludedFraction, where + ": excluded fraction");
+            CollectionAssert.AreEqual(e.LayerLevels, a.LayerLevels, where + ": layer levels");
+            Assert.AreEqual(e.StartActivityLevel, a.StartActivityLevel, where + ": start level");
+            Assert.AreEqual(e.StartLossLevel, a.StartLossLevel, where + ": start loss");
+        }
+    }
+
+    [TestMethod]
+    public void Diagnosis_WindowsShapesAndActions_AreThoseOfTheWindowersWindows()
+    {
+        List<ActivityRecord> records = WindowTrace("corrupt");
+        RunTrace trace = RunTrace.FromRecords(records).Single();
+        RunDiagnosis d = new TraceDiagnoser().Diagnose(records).Single();
+        ShapeModel shapes = ShapeModel.LoadDefault();
+
+        var expected = TraceWindower.Windows(trace).Select(w => (w.Layer, w.StartStep, w.EndStep, P: shapes.Predict(w))).ToList();
+        Assert.HasCount(expected.Count, d.Windows);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            (string layer, long start, long end, float[] p) = expected[i];
+            WindowShape w = d.Windows[i];
+            Assert.AreEqual((layer, start, end), (w.Layer, w.StartStep, w.EndStep), $"window {i}");
+            Assert.AreEqual(ShapeNames.All[Array.IndexOf(p, p.Max())], w.Shape, $"window {i}");
+            CollectionAssert.AreEqual(ShapeNames.All.Select((n, k) => Math.Round((double)p[k], 4)).ToArray(), ShapeNames.All.Select(n => w.Probabilities[n]).ToArray(), $"window {i}");
+        }
+    }
+
+    /// <summary>Traces whose windows the diagnoser must cut exactly as <see cref="TraceWindower"/> does.</summary>
+    private static List<ActivityRecord> WindowTrace(string name) => name switch
+    {
+        "corpus lr-growing" => TestData.Records(TestData.Corpus.Traces[TestData.Corpus.Runs.First(r => r.Effective && r.Condition == "lr-growing").Run]),
+
+        // 9,000 steps: windows of the 1,000-step maximum.
+        "long" => TestData.Trace("long", steps: 9000, layers: 3, trend: 1, noise: 0.4, lossTrend: -1, seed: 3),
+        "no network rows" => [.. TestData.Trace("derived", steps: 700, layers: 3, trend: -1, noise: 0.2, lossTrend: -1, seed: 5).Where(r => r.Layer != ActivityRecord.NetworkLayer)],
+        _ => LiveTraceTest.CorruptRecords(),
+    };
 }

@@ -42,6 +42,40 @@ public sealed class DiagnosisContributorTest
     }
 
     [TestMethod]
+    public void The_panels_are_those_of_the_diagnosis_of_every_column_of_the_run()
+    {
+        // The contributor reads four columns of the rows; the diagnosis of the whole rows (as it read them before) must give
+        // the same panels, to the last probability. Layers written in a varying order, one from step 40 on, NaN/∞ values.
+        using var folder = new TempFolder();
+        RunStore store = RunStore.Open(folder.File("runs.db"));
+        var random = new Random(5);
+        string id;
+        using (RunWriter writer = store.StartRun("mixed"))
+        {
+            id = writer.RunId;
+            for (long step = 1; step <= 900; step++)
+            {
+                string[] layers = step % 2 == 0 ? ["network", "fc2", "fc1", "conv"] : ["conv", "fc1", "network", "fc2"];
+                foreach (string layer in layers.Where(l => l != "conv" || step >= 40))
+                {
+                    double activity = step % 97 == 0 ? double.NaN : step % 89 == 0 ? double.PositiveInfinity : (step < 450 ? 1 : 0.1) * (1 + random.NextDouble());
+                    writer.WriteActivity(new ActivityRecord { Step = step, Epoch = 1, Layer = layer, Activity = activity, ExcludedFraction = random.NextDouble() * 0.2, Loss = 2.0 / step, LearningRate = step < 600 ? 0.1 : 0.5, GradientNorm = random.NextDouble() });
+                }
+            }
+
+            writer.Complete();
+        }
+
+        IReadOnlyList<ReportPanel> panels = [.. new DiagnosisContributor().Contribute(store, store.GetRun(id))];
+        RunDiagnosis expected = new TraceDiagnoser().Diagnose(store.ReadActivity(id))[0];
+
+        Assert.IsGreaterThan(1, panels.Count);
+        Assert.AreEqual(
+            System.Text.Json.JsonSerializer.Serialize(DiagnosisContributor.Panels(expected), ReportJson.Options),
+            System.Text.Json.JsonSerializer.Serialize(panels, ReportJson.Options));
+    }
+
+    [TestMethod]
     public void Panels_keep_network_windows_list_actions_above_the_threshold_and_mark_the_first_alarm()
     {
         var probabilities = new Dictionary<string, double> { ["uniform"] = 0.1, ["chaotic"] = 0.7, ["rising"] = 0.1, ["decaying"] = 0.1 };
