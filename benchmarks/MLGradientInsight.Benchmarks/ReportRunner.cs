@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MLGradientInsight.ActivityClassifier.Traces;
 using MLGradientInsight.Reports;
 using MLGradientInsight.Reports.Data;
 using MLGradientInsight.Reports.Downsampling;
@@ -160,7 +161,7 @@ internal static class ReportRunner
             clock.Restart();
         }
 
-        List<ActivityRecord> rows = store.ReadActivity(runId, 1, Reports.Contributors.DiagnosisContributor.TraceColumns).ToList();
+        List<ActivityRecord> rows = store.ReadActivity(runId, 1, RunTrace.Columns).ToList();
         Mark($"read {rows.Count:N0} rows");
         ActivityClassifier.Traces.RunTrace trace = ActivityClassifier.Traces.RunTrace.FromRecords(rows)[0];
         Mark("trace");

@@ -31,14 +31,23 @@ internal static class DiagnoseCommand
         var advisor = new Option<string>("--advisor") { Description = "Which advisor ranks actions: model (the ML.NET action model) or rules (the paper's reading).", DefaultValueFactory = _ => "model" };
         advisor.AcceptOnlyFromAmong("model", "rules");
         var models = new Option<string?>("--models") { Description = "A directory with shape-model.zip and action-model.zip from `mlgi classifier train --output` (default: the shipped models)." };
+        var threshold = NumberOption.Create<double>(
+            "--alarm-threshold",
+            "Probability the action model must give an action other than continue before it ranks it first; the default is the shipped models' cross-validated threshold, and `mlgi classifier train --output` prints the one for the models it writes",
+            NumberRange.Between(0, 1),
+            AdvisorOptions.DefaultAlarmThreshold);
         var command = new Command("diagnose", "Classify a run's activity (uniform, chaotic, rising, decaying per window and layer) and recommend actions with evidence. Exit code 0 whatever it finds.")
         {
-            input, json, store, advisor, models,
+            input, json, store, advisor, models, threshold,
         };
         command.SetAction(pr =>
         {
             IReadOnlyList<ActivityRecord> records = Load(pr.GetValue(input)!, pr.GetValue(store)!);
-            var options = new AdvisorOptions { Kind = pr.GetValue(advisor) == "rules" ? AdvisorKind.Rules : AdvisorKind.Model };
+            var options = new AdvisorOptions
+            {
+                Kind = pr.GetValue(advisor) == "rules" ? AdvisorKind.Rules : AdvisorKind.Model,
+                AlarmThreshold = pr.GetValue(threshold) ?? AdvisorOptions.DefaultAlarmThreshold,
+            };
             if (pr.GetValue(models) is { } dir)
             {
                 options = options with { ShapeModel = LoadModel(dir, "shape-model.zip", ShapeModel.Load), ActionModel = LoadModel(dir, "action-model.zip", ActionModel.Load) };

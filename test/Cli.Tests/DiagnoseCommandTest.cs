@@ -59,6 +59,48 @@ public sealed class DiagnoseCommandTest
     }
 
     [TestMethod]
+    public void AlarmThreshold_DecidesWhenTheModelRaisesAnAlarm()
+    {
+        string csv = CliRunner.TempPath(".csv");
+        try
+        {
+            // A loss that grows 14-fold over 388 steps: the shipped threshold raises an alarm, a threshold of 1 never does.
+            var b = new StringBuilder("run,step,layer,activity,loss\n");
+            var random = new Random(1);
+            for (int step = 12; step < 400; step++)
+            {
+                foreach (string layer in new[] { "network", "fc1", "fc2" })
+                {
+                    b.Append(CultureInfo.InvariantCulture, $"a,{step},{layer},{0.3 + (0.6 * random.NextDouble())},{2.3 * Math.Exp(step / 150.0)}\n");
+                }
+            }
+
+            File.WriteAllText(csv, b.ToString());
+            (string Action, JsonValueKind Alarm) Diagnose(params string[] extra)
+            {
+                (int code, string output) = CliRunner.Run(["diagnose", csv, "--json", .. extra]);
+                Assert.AreEqual(0, code, output);
+                using JsonDocument doc = JsonDocument.Parse(output);
+                JsonElement run = doc.RootElement.GetProperty("runs")[0];
+                return (run.GetProperty("actions")[0].GetProperty("action").GetString()!, run.GetProperty("first_alarm_step").ValueKind);
+            }
+
+            (string action, JsonValueKind alarm) = Diagnose();
+            Assert.AreNotEqual("continue", action);
+            Assert.AreEqual(JsonValueKind.Number, alarm);
+            Assert.AreEqual(("continue", JsonValueKind.Null), Diagnose("--alarm-threshold", "1"));
+
+            (int bad, string message) = CliRunner.Run("diagnose", csv, "--alarm-threshold", "2");
+            Assert.AreEqual(1, bad, message);
+            StringAssert.Contains(message, "--alarm-threshold 2 is out of range");
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    [TestMethod]
     public void BadFile_FailsNamingTheFileAndLine()
     {
         string csv = CliRunner.TempPath(".csv");

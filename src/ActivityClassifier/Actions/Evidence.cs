@@ -24,14 +24,14 @@ internal static class Evidence
                     return $"the learning rate grew ×{N(Math.Exp(s.Whole["lr_change"]))} during the run and {loss} — the steps have become too large";
                 }
 
-                return $"{loss}, and network activity is {ShapeNames.Of(net.TopShape)} over {lastSpan} (spikes in {Pct(net["spike_rate"])} of steps, dispersion {N(net["dispersion"])}){UpdateRatio(s)} — the steps are too large";
+                return $"{loss}, and network activity is {ShapeNames.Of(net.TopShape)} over {lastSpan} (spikes in {Pct(net["spike_rate"])} of steps, dispersion {N(net["dispersion"])}){UpdateRatio(s, tooLarge: true)} — the steps are too large";
             case TrainingAction.RaiseLearningRate:
                 if (s.Whole["lr_change"] < -Math.Log(10))
                 {
                     return $"the learning rate fell ×{N(Math.Exp(-s.Whole["lr_change"]))} during the run and since then {loss} — training has stalled";
                 }
 
-                return $"{loss} while network activity is {ShapeNames.Of(net.TopShape)} (level {N(Math.Exp(net["level"]))}){UpdateRatio(s)} — the updates are too small to make progress";
+                return $"{loss} while network activity is {ShapeNames.Of(net.TopShape)} (level {N(Math.Exp(net["level"]))}){UpdateRatio(s, tooLarge: false)} — the updates are too small to make progress";
             case TrainingAction.CheckArchitecture:
             {
                 RunSnapshot.SeriesState? weakest = s.Layers.Length == 0 ? null : s.Layers.MinBy(l => l["self_vs_layers"]);
@@ -77,9 +77,24 @@ internal static class Evidence
             : $"the loss {verb} from {N(start)} to {N(now)} ({(change > 0 ? "+" : "−")}{Pct(Math.Abs(change))}) since the start";
     }
 
-    /// <summary>", and a step changes the weights by 10^-4.7 of their norm (median over layers; ≈ 10⁻³ is typical)", or "" without norms.</summary>
-    private static string UpdateRatio(RunSnapshot s) => Norm(s, "norms.present") == 0 || Norm(s, "norms.update_ratio_log10") == 0 ? ""
-        : string.Create(CultureInfo.InvariantCulture, $", and a step changes the weights by 10^{Norm(s, "norms.update_ratio_log10"):0.0} of their norm (‖Δθ‖/‖θ‖, median over layers; ≈ 10^-3 is typical)");
+    /// <summary>The update-to-weight ratio (log10) at or above which a step is large (≈ 10⁻³ is typical).</summary>
+    private const double LargeUpdateRatioLog10 = -2;
+
+    /// <summary>The update-to-weight ratio (log10) at or below which a step is small.</summary>
+    private const double SmallUpdateRatioLog10 = -4;
+
+    /// <summary>
+    /// ", and a step changes the weights by 10^-4.7 of their norm (median over layers; ≈ 10⁻³ is typical)" when the trace has
+    /// norms and the ratio supports the claim (≥ 10⁻² for steps that are too large, ≤ 10⁻⁴ for steps too small), else "":
+    /// a ratio of 10⁻¹² next to "the steps are too large" (units a huge step has already killed) would read as a contradiction.
+    /// </summary>
+    private static string UpdateRatio(RunSnapshot s, bool tooLarge)
+    {
+        float log10 = Norm(s, "norms.update_ratio_log10");
+        bool supports = tooLarge ? log10 >= LargeUpdateRatioLog10 : log10 <= SmallUpdateRatioLog10;
+        return Norm(s, "norms.present") == 0 || log10 == 0 || !supports ? ""
+            : string.Create(CultureInfo.InvariantCulture, $", and a step changes the weights by 10^{log10:0.0} of their norm (‖Δθ‖/‖θ‖, median over layers; ≈ 10^-3 is typical)");
+    }
 
     private static string WeightChange(RunSnapshot s) => Norm(s, "norms.present") == 0 ? ""
         : $"; the layers' weight norms are ×{N(Math.Exp(Norm(s, "norms.weight_vs_start")))} their start (median over layers)";

@@ -25,7 +25,7 @@ public sealed record AdvisorOptions
     /// The shipped alarm threshold: chosen for the shipped action model by leave-one-workload-out cross-validation on the
     /// corpus (<c>mlgi classifier train --output</c> prints it).
     /// </summary>
-    public const double DefaultAlarmThreshold = 0.9;
+    public const double DefaultAlarmThreshold = 0.65;
 
     /// <summary>Gets the probability the action model must give an action other than <c>continue</c> before it is ranked first (default <see cref="DefaultAlarmThreshold"/>).</summary>
     public double AlarmThreshold { get; init; } = DefaultAlarmThreshold;

@@ -133,7 +133,7 @@ public sealed class ActionFeaturesTest
     }
 
     [TestMethod]
-    public void Evidence_QuotesTheUpdateRatioOnlyWhenTheTraceHasNorms()
+    public void Evidence_QuotesTheUpdateRatioOnlyWhenTheTraceHasNormsThatSupportTheAction()
     {
         CorpusRunInfo info = TestData.Corpus.Runs.First(r => r.Effective && r.Condition == "lr-too-low");
         RunTrace trace = TestData.Corpus.Traces[info.Run];
@@ -143,6 +143,9 @@ public sealed class ActionFeaturesTest
         StringAssert.Contains(with, "‖Δθ‖/‖θ‖");
         StringAssert.Contains(with, "a step changes the weights by 10^-");
         Assert.DoesNotContain("‖Δθ‖", without);
+
+        // The same small ratio is not quoted as evidence that the steps are too large.
+        Assert.DoesNotContain("‖Δθ‖", Evidence.For(TrainingAction.LowerLearningRate, RunSnapshot.Create(trace, shapes)!));
     }
 
     private static int NormIndex(string name) => NormFeatures.Names.ToList().IndexOf(name);

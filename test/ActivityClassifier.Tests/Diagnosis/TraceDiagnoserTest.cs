@@ -126,6 +126,15 @@ public sealed class TraceDiagnoserTest
             CollectionAssert.AreEqual(e.LayerLevels, a.LayerLevels, where + ": layer levels");
             Assert.AreEqual(e.StartActivityLevel, a.StartActivityLevel, where + ": start level");
             Assert.AreEqual(e.StartLossLevel, a.StartLossLevel, where + ": start loss");
+            CollectionAssert.AreEqual(e.GradientNorm, a.GradientNorm, where + ": gradient norm");
+            CollectionAssert.AreEqual(e.WeightNorm, a.WeightNorm, where + ": weight norm");
+            CollectionAssert.AreEqual(e.UpdateNorm, a.UpdateNorm, where + ": update norm");
+            Assert.AreEqual((e.StartGradientNorm, e.StartWeightNorm, e.StartUpdateRatio), (a.StartGradientNorm, a.StartWeightNorm, a.StartUpdateRatio), where + ": start norms");
+        }
+
+        if (name == "corpus lr-growing")
+        {
+            Assert.IsTrue(trace.HasNorms, "the corpus run carries the norm columns, so the comparison covers them");
         }
     }
 

@@ -34,13 +34,20 @@ public sealed class GradientActivityTrackerRuntimeTest
             Step(s);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int s = 11; s <= 210; s++)
+        // Three rounds of 200 steps; a per-step allocation shows in every round, while a one-off allocation by the runtime
+        // (a tier-up of a method under load, seen once in a full parallel suite run) shows in one at most.
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 3 && allocated > 0; round++)
         {
-            Step(s);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int s = 11 + (200 * round); s <= 210 + (200 * round); s++)
+            {
+                Step(s);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.AreEqual(0L, allocated);
         Assert.IsTrue(tracker.LastStep.HasActivity);
         Assert.IsTrue(double.IsFinite(tracker.LastStep.Network.Activity));
