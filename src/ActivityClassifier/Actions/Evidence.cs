@@ -102,7 +102,7 @@ internal static class Evidence
     private static string FirstLayerGradient(RunSnapshot s) => Norm(s, "norms.present") == 0 || Norm(s, "norms.first_layer_grad_ratio") < Math.Log(10) ? ""
         : $" and the first layer's gradient norm is {N(Math.Exp(Norm(s, "norms.first_layer_grad_ratio")))}× the other layers' (unscaled inputs make it large)";
 
-    private static float Norm(RunSnapshot s, string name) => s.ActionFeatures[ActionFeatureVector.NormOffset + NormFeatures.Names.ToList().IndexOf(name)];
+    private static float Norm(RunSnapshot s, string name) => s.ActionFeatures[ActionFeatureVector.NormOffset + NormFeatures.IndexOf(name)];
 
     private static string N(double value) => value.ToString(Math.Abs(value) >= 100 || (Math.Abs(value) < 0.01 && value != 0) ? "G2" : "0.##", CultureInfo.InvariantCulture);
 

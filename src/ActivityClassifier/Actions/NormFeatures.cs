@@ -42,6 +42,19 @@ internal static class NormFeatures
         return ratios;
     }
 
+    /// <summary>
+    /// A layer's start norms (<see cref="TraceWindow.StartGradientNorm"/>, <see cref="TraceWindow.StartWeightNorm"/>,
+    /// <see cref="TraceWindow.StartUpdateRatio"/>): the finite medians of its norms and update ratios over the run's first window.
+    /// </summary>
+    /// <param name="gradient">The layer's gradient norms over the first window.</param>
+    /// <param name="weight">Its weight norms, same steps.</param>
+    /// <param name="update">Its update norms, same steps.</param>
+    public static (float Gradient, float Weight, float Ratio) StartNorms(float[] gradient, float[] weight, float[] update) =>
+        ((float)RobustStatistics.FiniteMedian(gradient), (float)RobustStatistics.FiniteMedian(weight), (float)RobustStatistics.FiniteMedian(UpdateRatios(update, weight)));
+
+    /// <summary>Index of the feature called <paramref name="name"/> in <see cref="Names"/> (−1 for an unknown name).</summary>
+    public static int IndexOf(string name) => Array.IndexOf(s_names, name);
+
     /// <summary>Computes the features of the layers' last windows (trace order, the first layer first) into <paramref name="destination"/>.</summary>
     public static void Compute(IReadOnlyList<TraceWindow> layers, Span<float> destination)
     {

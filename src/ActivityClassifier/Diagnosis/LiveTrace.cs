@@ -177,8 +177,7 @@ internal sealed class LiveTrace
         var norms = new (float Gradient, float Weight, float Ratio)[_layerNames.Count];
         for (int l = 0; l < _layerNames.Count; l++)
         {
-            norms[l] = (Median(_layerGradient[l], start, end), Median(_layerWeight[l], start, end),
-                (float)RobustStatistics.FiniteMedian(NormFeatures.UpdateRatios(Slice(_layerUpdate[l], start, end), Slice(_layerWeight[l], start, end))));
+            norms[l] = NormFeatures.StartNorms(Slice(_layerGradient[l], start, end), Slice(_layerWeight[l], start, end), Slice(_layerUpdate[l], start, end));
         }
 
         return new StartLevels(start, end, activity, Median(_loss, start, end), norms);

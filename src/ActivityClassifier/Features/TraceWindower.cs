@@ -118,8 +118,7 @@ public static class TraceWindower
                 for (int l = 0; l < trace.Layers.Count; l++)
                 {
                     LayerTrace layer = trace.Layers[l];
-                    _startNorms[l] = (Median(layer.GradientNorm, s, e), Median(layer.WeightNorm, s, e),
-                        (float)RobustStatistics.FiniteMedian(NormFeatures.UpdateRatios(Slice(layer.UpdateNorm, s, e - s), Slice(layer.WeightNorm, s, e - s))));
+                    _startNorms[l] = NormFeatures.StartNorms(Slice(layer.GradientNorm, s, e - s), Slice(layer.WeightNorm, s, e - s), Slice(layer.UpdateNorm, s, e - s));
                 }
 
                 _startLoss = Median(trace.Loss, s, e);
