@@ -168,7 +168,7 @@ internal static class ReportRunner
         var core = new ActivityClassifier.Diagnosis.AdvisorCore(new ActivityClassifier.Diagnosis.AdvisorOptions());
         core.Evaluate(trace);
         Mark("final evaluation");
-        List<ActivityClassifier.Features.TraceWindow> windows = ActivityClassifier.Diagnosis.TraceDiagnoser.AllWindows(trace).ToList();
+        List<ActivityClassifier.Features.TraceWindow> windows = ActivityClassifier.Features.TraceWindower.Windows(trace).ToList();
         Mark($"cut {windows.Count:N0} windows");
         foreach (ActivityClassifier.Features.TraceWindow w in windows)
         {

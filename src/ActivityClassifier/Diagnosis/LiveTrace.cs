@@ -125,30 +125,6 @@ internal sealed class LiveTrace
     }
 
     /// <summary>
-    /// The windows <see cref="TraceWindower.Windows"/> cuts from the rows so far (network first, then the layers, per range),
-    /// given its row ranges (<see cref="TraceWindower.Ranges"/> of the same rows as a trace). The same windows, but the
-    /// layer levels are the median of each layer once per range, shared by the range's windows, where the windower takes
-    /// them again for every series: O(ranges × layers) medians instead of O(ranges × layers²).
-    /// </summary>
-    public IEnumerable<TraceWindow> Windows(IReadOnlyList<(int Start, int End)> ranges)
-    {
-        if (ranges.Count == 0)
-        {
-            yield break;
-        }
-
-        StartLevels start = ComputeStart(ranges[0].Start, ranges[0].End);
-        foreach ((int from, int to) in ranges)
-        {
-            float[] levels = Levels(from, to);
-            for (int s = -1; s < _layerNames.Count; s++)
-            {
-                yield return Window(s, from, to, levels, start, start.Activity[s + 1]);
-            }
-        }
-    }
-
-    /// <summary>
     /// The start levels of <see cref="ComputeStart"/>, kept from the last evaluation while the first window is the same rows:
     /// a change to any row an evaluation has read marks the trace dirty (<see cref="Touched"/>), which drops them.
     /// </summary>

@@ -52,7 +52,7 @@ public sealed class TraceDiagnoser
         ArgumentNullException.ThrowIfNull(trace);
         (RunSnapshot? snapshot, IReadOnlyList<RankedAction> actions) = _core.Evaluate(trace);
         var windows = new List<WindowShape>();
-        foreach (TraceWindow w in AllWindows(trace))
+        foreach (TraceWindow w in TraceWindower.Windows(trace))
         {
             float[] p = _core.Shapes.Predict(w);
             int top = Array.IndexOf(p, p.Max());
@@ -62,22 +62,6 @@ public sealed class TraceDiagnoser
 
         IReadOnlyList<LayerFinding> layers = snapshot is null ? [] : [.. snapshot.Layers.Select(Finding)];
         return new RunDiagnosis(trace.Run, trace.Count, actions, _core.FirstAlarm(trace), windows, layers);
-    }
-
-    /// <summary>
-    /// The windows of <see cref="TraceWindower.Windows"/>, cut by <see cref="LiveTrace"/> (the same windows, tested), which
-    /// takes each range's layer levels once rather than once per series: a 100,000-step, 20-layer trace has 200 ranges
-    /// × 21 series, and the windower's 84,000 medians of up to 1,000 values took seconds.
-    /// </summary>
-    internal static IEnumerable<TraceWindow> AllWindows(RunTrace trace)
-    {
-        var live = new LiveTrace(trace.Run);
-        for (int row = 0; row < trace.Count; row++)
-        {
-            live.Append(trace, row);
-        }
-
-        return live.Windows(TraceWindower.Ranges(trace));
     }
 
     private static LayerFinding Finding(RunSnapshot.SeriesState layer)
