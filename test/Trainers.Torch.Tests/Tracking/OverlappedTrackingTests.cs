@@ -23,6 +23,37 @@ public sealed class OverlappedTrackingTests
     private static readonly GradientActivityOptions s_options = new() { WarmupSteps = 3, TrackWeightStatistics = false };
 
     [TestMethod]
+    public void The_READMEs_overlapped_loop_runs_overlapped_and_records_every_step_after_the_warm_up()
+    {
+        // README.md, "Overlapped tracking": the code block below is printed there unchanged.
+        torch.manual_seed(1);
+        using var model = nn.Sequential(("fc1", nn.Linear(20, 256)), ("relu", nn.ReLU()), ("fc2", nn.Linear(256, 10)));
+        using var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
+        using Tensor x = randn(64, 20), y = randint(0, 10, 64);
+        var sink = new InMemoryActivitySink();
+        var options = new GradientActivityOptions { WarmupSteps = 3, TrackWeightStatistics = false, MaxDegreeOfParallelism = 1 };
+        using var overlapped = TorchActivityTracker.Attach(model, sink, optimizer, options, TorchTrackingMode.Overlapped);
+        overlapped.Warning += (_, message) => Console.Error.WriteLine(message);   // said once if it falls back to synchronous tracking
+        for (int step = 1; step <= 20; step++)
+        {
+            using var scope = NewDisposeScope();
+            model.zero_grad();                        // releases the gradients (set_to_none): the next backward allocates new ones
+            Tensor loss = nn.functional.cross_entropy(model.call(x), y);
+            loss.backward();
+            overlapped.Observe(loss.item<float>());   // hands the pass to the background thread and returns
+            optimizer.step();
+        }
+
+        overlapped.Flush();                           // waits for the last pass and writes its rows (Dispose does too)
+
+        // End of the README block. Step 1 sets g_prev and steps 2–4 are the warm-up, so rows start at step 5.
+        Assert.AreEqual(TorchTrackingMode.Overlapped, overlapped.ActiveMode, overlapped.OverlapFallbackReason);
+        Assert.IsNull(overlapped.OverlapFallbackReason);
+        CollectionAssert.AreEqual(Enumerable.Range(5, 16).Select(s => (long)s).ToArray(), sink.Records.Select(r => r.Step).Distinct().ToArray(), string.Join(",", sink.Records.Select(r => r.Step).Distinct()));
+        Assert.IsTrue(sink.Records.Where(r => r.Layer == ActivityRecord.NetworkLayer).All(r => double.IsFinite(r.Activity)));
+    }
+
+    [TestMethod]
     public void TorchSharp_optimizer_zero_grad_zeroes_in_place_and_module_zero_grad_releases_the_gradients()
     {
         using var model = TorchModels.Mlp(s_sizes, Activation.Tanh, seed: 1);
